@@ -1,0 +1,27 @@
+// Builds the two WebAssembly flavours of the kernels from one source (assembly/index.ts):
+//   build/sinew-simd.wasm     SIMD128            (every runtime with WebAssembly SIMD)
+//   build/sinew-relaxed.wasm  SIMD128 + relaxed  (fused multiply-add where the engine has it)
+// `--runtime stub` and `--use abort=` leave a module with no imports and no GC runtime: it exports
+// the kernels, `heap_base` and `memory`, nothing else (test/abi.test.ts checks that).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+mkdirSync(join(root, 'build'), { recursive: true });
+
+const common = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--use', 'abort=', '--noAssert', '--initialMemory', '2'];
+const flavours = [
+  { file: 'build/sinew-simd.wasm', features: 'simd' },
+  { file: 'build/sinew-relaxed.wasm', features: 'simd,relaxed-simd' },
+];
+for (const { file, features } of flavours) {
+  execFileSync(process.execPath, [asc, ...common, '--enable', features, '--outFile', file, '--textFile', file.replace(/\.wasm$/, '.wat')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  console.log(`built ${file} (--enable ${features})`);
+}

@@ -1,0 +1,141 @@
+// The kernel ABI: one typed line per export of build/sinew*.wasm (assembly/index.ts) and of the
+// TypeScript twin (src/backend/js/). This file is the contract on the TypeScript side; the same
+// names, argument order and semantics are written on the AssemblyScript side in assembly/*.ts.
+//
+// Conventions (STYLE.md §5):
+// - Pointers (`y`, `x`, `w`, …) are byte offsets into one linear memory, 16-byte aligned when the
+//   arena hands them out (kernels must still accept any 4-byte aligned pointer). Counts are elements.
+// - Argument order: outputs, upstream gradient, saved inputs, dims, then scalars.
+// - Dims: M rows (batch), K inner/input features, N output features/classes, n flat element count.
+// - `_forward` overwrites its output; `_backward` overwrites dx unless it says it accumulates.
+// - A kernel reads and writes only the ranges its arguments describe, and never allocates.
+// - Activation kinds are small integers (ACT below), so the dense epilogue and the activation
+//   kernels share one code path in both backends.
+
+/** Activation codes shared by `dense_forward`, `activation_forward` and `activation_backward`. */
+export const ACT = {
+  linear: 0,
+  relu: 1,
+  leakyRelu: 2, // alpha = negative slope
+  sigmoid: 3,
+  tanh: 4,
+  elu: 5, // alpha = scale of the negative branch
+  gelu: 6, // tanh approximation, as Keras gelu(approximate=True)
+  silu: 7, // x·sigmoid(x), a.k.a. swish
+} as const;
+export type ActCode = (typeof ACT)[keyof typeof ACT];
+
+export interface Kernels {
+  // ---- matrix products (assembly/matmul.ts) -------------------------------------------------
+  // All row-major. acc = 0 overwrites C, acc = 1 adds into C. C must not alias A or B.
+  /** C[M,N] (+)= A[M,K] · B[K,N] */
+  matmul(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
+  /** C[M,N] (+)= A[M,K] · B[N,K]ᵀ   (backprop: dX = dZ · Wᵀ) */
+  matmul_nt(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
+  /** C[M,N] (+)= A[K,M]ᵀ · B[K,N]   (backprop: dW = Xᵀ · dZ) */
+  matmul_tn(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
+  /**
+   * y[M,N] = act(x[M,K] · w[K,N] + b[N]); b = 0 means no bias. act is an ACT code, alpha its
+   * parameter. y must not alias x or w. Softmax is not an epilogue: call softmax_forward after.
+   */
+  dense_forward(y: number, x: number, w: number, b: number, M: number, K: number, N: number, act: number, alpha: number): void;
+
+  // ---- activations (assembly/activations.ts) -----------------------------------------------
+  /** y[i] = act(x[i]), i < n. y may alias x. */
+  activation_forward(y: number, x: number, n: number, act: number, alpha: number): void;
+  /**
+   * dx[i] = dy[i] · act'(x[i]) where x is the pre-activation and y = act(x) the saved output
+   * (each activation reads whichever is cheaper). dx may alias dy.
+   */
+  activation_backward(dx: number, dy: number, x: number, y: number, n: number, act: number, alpha: number): void;
+  /** Row-wise stable softmax: y[M,N] = exp(x - rowmax) / rowsum. y may alias x. */
+  softmax_forward(y: number, x: number, M: number, N: number): void;
+  /** dx[i,:] = y[i,:] ⊙ (dy[i,:] − Σ_j dy[i,j]·y[i,j]). dx may alias dy. */
+  softmax_backward(dx: number, dy: number, y: number, M: number, N: number): void;
+
+  // ---- losses (assembly/losses.ts) ----------------------------------------------------------
+  // `_forward` returns the loss averaged as Keras does: mean over the last axis (elementwise
+  // losses) or sum over classes (cross-entropies), then mean over the M rows.
+  // `_backward` writes d(that value)/d(pred) into dp (overwrites; dp may alias pred).
+  // Probabilities are clipped to [EPS, 1 − EPS], EPS = 1e-7 (Keras backend.epsilon()); where the
+  // clip is active the gradient is 0, as for a clipped value.
+  mse_forward(pred: number, target: number, M: number, N: number): number;
+  mse_backward(dp: number, pred: number, target: number, M: number, N: number): void;
+  mae_forward(pred: number, target: number, M: number, N: number): number;
+  mae_backward(dp: number, pred: number, target: number, M: number, N: number): void;
+  /** binary cross-entropy on probabilities, mean over N then over M. */
+  bce_forward(pred: number, target: number, M: number, N: number): number;
+  bce_backward(dp: number, pred: number, target: number, M: number, N: number): void;
+  /** binary cross-entropy on logits z: max(z,0) − z·t + log(1 + exp(−|z|)); grad (σ(z) − t)/(M·N). */
+  bce_logits_forward(z: number, target: number, M: number, N: number): number;
+  bce_logits_backward(dz: number, z: number, target: number, M: number, N: number): void;
+  /** categorical cross-entropy on probabilities, one-hot (or soft) target[M,N]. */
+  cce_forward(pred: number, target: number, M: number, N: number): number;
+  cce_backward(dp: number, pred: number, target: number, M: number, N: number): void;
+  /** sparse categorical cross-entropy: labels[M] hold class ids as floats (exact below 2^24). */
+  sparse_cce_forward(pred: number, labels: number, M: number, N: number): number;
+  sparse_cce_backward(dp: number, pred: number, labels: number, M: number, N: number): void;
+  /**
+   * Fused softmax + categorical cross-entropy on logits z[M,N]: writes p = softmax(z) and returns
+   * the loss (−Σ t·log p, from the log-sum-exp, no clipping needed). p may alias z.
+   */
+  softmax_cce_forward(p: number, z: number, target: number, M: number, N: number): number;
+  /** dz = (p − t) / M. dz may alias p. */
+  softmax_cce_backward(dz: number, p: number, target: number, M: number, N: number): void;
+  softmax_sparse_cce_forward(p: number, z: number, labels: number, M: number, N: number): number;
+  softmax_sparse_cce_backward(dz: number, p: number, labels: number, M: number, N: number): void;
+
+  // ---- reductions and element-wise (assembly/reduce.ts, assembly/elementwise.ts) ------------
+  /** y[N] (+)= Σ_i x[i,:] over M rows (bias gradients). acc as in matmul. */
+  col_sum(y: number, x: number, M: number, N: number, acc: number): void;
+  /** Σ x[i]² over n elements. */
+  sum_squares(x: number, n: number): number;
+  /** idx[i] = arg max_j x[i,j] written as a float (first maximum wins; NaN never wins). */
+  row_argmax(idx: number, x: number, M: number, N: number): void;
+  /** y[i] = v */
+  fill(y: number, n: number, v: number): void;
+  /** y[i] = x[i]; ranges may overlap in either direction (memmove). */
+  copy(y: number, x: number, n: number): void;
+  /** y[i] *= s */
+  scale(y: number, n: number, s: number): void;
+  /** y[i] += a·x[i] */
+  axpy(y: number, x: number, n: number, a: number): void;
+  /** y[i] = a[i]·b[i]; y may alias a or b. */
+  mul(y: number, a: number, b: number, n: number): void;
+
+  // ---- optimizers, clipping, regularisation (assembly/optimizers.ts, assembly/regularize.ts) --
+  // Each update is one pass over a flat block of n parameters w with gradients g and slots.
+  // Formulas are Keras 3's (keras/src/optimizers/*.py); see the kernel comments.
+  /** w −= lr·g */
+  sgd_update(w: number, g: number, n: number, lr: number): void;
+  /** v = momentum·v − lr·g; w += nesterov ? momentum·v − lr·g : v */
+  momentum_update(w: number, v: number, g: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  /** acc += g²; w −= lr·g / sqrt(acc + eps) */
+  adagrad_update(w: number, acc: number, g: number, n: number, lr: number, eps: number): void;
+  /**
+   * ms = rho·ms + (1 − rho)·g²; inc = lr·g / sqrt(ms + eps);
+   * momentum > 0: mom = momentum·mom + inc; w −= mom.  momentum = 0: w −= inc (mom untouched).
+   */
+  rmsprop_update(w: number, ms: number, mom: number, g: number, n: number, lr: number, rho: number, momentum: number, eps: number): void;
+  /**
+   * Keras Adam: m += (g − m)(1 − beta1); v += (g² − v)(1 − beta2); w −= alpha·m / (sqrt(v) + eps),
+   * with alpha = lr·sqrt(1 − beta2^t)/(1 − beta1^t) computed by the caller (in float64).
+   */
+  adam_update(w: number, m: number, v: number, g: number, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
+  /** g[i] = min(max(g[i], −c), c) */
+  clip_by_value(g: number, n: number, c: number): void;
+  /** dw[i] += l1·sign(w[i]) + 2·l2·w[i]   (sign(0) = 0) */
+  l1l2_backward(dw: number, w: number, n: number, l1: number, l2: number): void;
+  /** l1·Σ|w| + l2·Σw² */
+  l1l2_value(w: number, n: number, l1: number, l2: number): number;
+
+  // ---- dropout (assembly/dropout.ts) --------------------------------------------------------
+  /**
+   * Inverted dropout. For element i, u = uniform01(hash(seed, offset + i)) (assembly/random.ts and
+   * src/backend/js/random.ts implement the same integer hash); mask[i] = u < rate ? 0 : 1/(1 − rate);
+   * y[i] = x[i]·mask[i]. y may alias x. Backward is mul(dx, dy, mask, n).
+   */
+  dropout_forward(y: number, mask: number, x: number, n: number, rate: number, seed: number, offset: number): void;
+}
+
+export type KernelName = keyof Kernels;
