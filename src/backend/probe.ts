@@ -7,7 +7,7 @@ const TYPE_FN_V128 = [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b]; // type section
 const ONE_FUNCTION = [0x03, 0x02, 0x01, 0x00]; // function section: one function of type 0
 const V128_CONST_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 
-function moduleWithBody(ops: number[]): Uint8Array {
+function moduleWithBody(ops: number[]): Uint8Array<ArrayBuffer> {
   const body = [0x00, ...ops, 0x0b]; // no locals, ops, end
   const code = [0x01, body.length, ...body];
   return new Uint8Array([...HEADER, ...TYPE_FN_V128, ...ONE_FUNCTION, 0x0a, code.length, ...code]);
@@ -18,7 +18,7 @@ const SIMD_PROBE = moduleWithBody(V128_CONST_ZERO);
 /** f32x4.relaxed_madd(0, 0, 0): opcode 0xfd 0x105 (LEB128 0x85 0x02) */
 const RELAXED_PROBE = moduleWithBody([...V128_CONST_ZERO, ...V128_CONST_ZERO, ...V128_CONST_ZERO, 0xfd, 0x85, 0x02]);
 
-function validates(bytes: Uint8Array): boolean {
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
   } catch {

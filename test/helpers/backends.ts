@@ -12,8 +12,8 @@ import { WASM_FILES } from '../../src/runtime/wasm_files.js';
 export type WasmBuild = 'wasm-simd' | 'wasm-relaxed';
 export const WASM_BUILDS: WasmBuild[] = ['wasm-simd', 'wasm-relaxed'];
 
-export function wasmBytes(build: WasmBuild): Uint8Array {
-  return readFileSync(fileURLToPath(WASM_FILES[build]));
+export function wasmBytes(build: WasmBuild): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFileSync(fileURLToPath(WASM_FILES[build])));
 }
 
 /** A fresh instance of one WebAssembly build (its own memory). */
