@@ -110,16 +110,20 @@ export interface Kernels {
   sgd_update(w: number, g: number, n: number, lr: number): void;
   /** v = momentum·v − lr·g; w += nesterov ? momentum·v − lr·g : v */
   momentum_update(w: number, v: number, g: number, n: number, lr: number, momentum: number, nesterov: number): void;
-  /** acc += g²; w −= lr·g / sqrt(acc + eps) */
+  /** acc += g²; w −= lr·g / sqrt(acc + eps). Keras starts acc at initial_accumulator_value (0.1): the caller's fill. */
   adagrad_update(w: number, acc: number, g: number, n: number, lr: number, eps: number): void;
   /**
    * ms = rho·ms + (1 − rho)·g²; inc = lr·g / sqrt(ms + eps);
    * momentum > 0: mom = momentum·mom + inc; w −= mom.  momentum = 0: w −= inc (mom untouched).
+   * rho crosses as float64 (the one f64 kernel argument besides adam's betas) so that 1 − rho is
+   * formed before rounding to float32, as Keras does; a float32 rho = 0.999 would be 1.3e-5 off in 1 − rho.
    */
   rmsprop_update(w: number, ms: number, mom: number, g: number, n: number, lr: number, rho: number, momentum: number, eps: number): void;
   /**
    * Keras Adam: m += (g − m)(1 − beta1); v += (g² − v)(1 − beta2); w −= alpha·m / (sqrt(v) + eps),
    * with alpha = lr·sqrt(1 − beta2^t)/(1 − beta1^t) computed by the caller (in float64).
+   * beta1, beta2 cross as float64 so that 1 − beta is formed before rounding to float32, as Keras
+   * does (fround(0.999) is 1.3e-8 off, i.e. 1.3e-5 relative in 1 − beta2).
    */
   adam_update(w: number, m: number, v: number, g: number, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
   /** g[i] = min(max(g[i], −c), c) */
