@@ -1,0 +1,53 @@
+// The public API of sinew: Keras-style classes and TF.js-style factories over one implementation.
+// Internals (kernels, arena, plan) are not exported from here.
+
+export { init, backendName, type InitOptions } from './runtime/init.js';
+export type { Matrix } from './matrix.js';
+
+export { Sequential, type SequentialOptions, type CompileArgs, type WeightTensor, type WeightInput } from './model/sequential.js';
+export { Layer, type BaseLayerOptions } from './layers/layer.js';
+export { Dense, type DenseOptions } from './layers/dense.js';
+export { Dropout, type DropoutOptions } from './layers/dropout.js';
+export { Activation } from './layers/activation.js';
+export { layers } from './layers/factories.js';
+
+export { Optimizer, type BaseOptimizerOptions } from './optimizers/optimizer.js';
+export { SGD, type SGDOptions } from './optimizers/sgd.js';
+export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
+export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
+export { Adam, type AdamOptions } from './optimizers/adam.js';
+
+export { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform, type Initializer } from './initializers.js';
+export { l1, l2, l1l2, type Regularizer } from './regularizers.js';
+export { ACTIVATION_NAMES, type ActivationSpec } from './activations.js';
+export { LOSS_NAMES, type LossSpec } from './losses.js';
+
+export { EarlyStopping, type Callback, type EarlyStoppingOptions } from './train/callbacks.js';
+export { History, type Logs } from './train/history.js';
+export type { FitOptions } from './train/fit.js';
+export type { MatrixLike, TargetLike } from './train/data.js';
+
+export * as datasets from './datasets/index.js';
+
+import { Sequential, type SequentialOptions } from './model/sequential.js';
+import * as inits from './initializers.js';
+import * as regs from './regularizers.js';
+
+/** TF.js spelling: `initializers.heNormal()`, … (the same functions as the named exports). */
+export const initializers = {
+  glorotUniform: inits.glorotUniform,
+  glorotNormal: inits.glorotNormal,
+  heUniform: inits.heUniform,
+  heNormal: inits.heNormal,
+  zeros: inits.zeros,
+  ones: inits.ones,
+  randomNormal: inits.randomNormal,
+  randomUniform: inits.randomUniform,
+};
+/** TF.js spelling: `regularizers.l2({ l2: 1e-4 })`. */
+export const regularizers = { l1: regs.l1, l2: regs.l2, l1l2: regs.l1l2 };
+
+/** TF.js spelling: `sequential({ layers: [...] })` builds a Sequential. */
+export function sequential(options: SequentialOptions = {}): Sequential {
+  return new Sequential(options);
+}

@@ -1,0 +1,155 @@
+// Dense: y = act(x·W + b), W[in, units], b[units] (Keras Dense). Forward keeps both Z = x·W + b and
+// A = act(Z) in training (activation_backward reads whichever it needs); inference uses the fused
+// dense_forward epilogue and writes A directly. Backward: dZ, dW = xᵀ·dZ, db = Σ rows dZ, dx = dZ·Wᵀ.
+
+import { ACT, type Kernels } from '../backend/abi.js';
+import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
+import { checkInteger, checkOptionKeys, describe } from '../errors.js';
+import { resolveInitializer, type Initializer } from '../initializers.js';
+import { checkRegularizer, type Regularizer } from '../regularizers.js';
+import { Layer, type BaseLayerOptions, type ParamSpec } from './layer.js';
+
+export interface DenseOptions extends BaseLayerOptions {
+  /** Name ('relu') or { name, alpha }; default 'linear'. */
+  activation?: ActivationSpec;
+  useBias?: boolean;
+  kernelInitializer?: string | Initializer;
+  biasInitializer?: string | Initializer;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+}
+
+const KEYS = ['inputDim', 'inputShape', 'name', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
+// Keras defaults, written once.
+const DEFAULTS = { activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } as const;
+
+/**
+ * A fully connected layer.
+ * @example
+ *   model.add(new Dense(8, { inputDim: 4, activation: 'relu' }));   // [n, 4] → [n, 8]
+ */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ResolvedActivation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | undefined;
+  readonly biasRegularizer: Regularizer | undefined;
+  /** @internal input pointer of the last forward (backward reads it). */ private x = 0;
+
+  constructor(units: number, options: DenseOptions = {}) {
+    checkOptionKeys('Dense', options, KEYS);
+    super('Dense', 'dense', options);
+    this.units = checkInteger('Dense', 'units', units);
+    this.activation = resolveActivation(options.activation ?? DEFAULTS.activation, 'Dense');
+    const useBias = options.useBias ?? DEFAULTS.useBias;
+    if (typeof useBias !== 'boolean') throw new Error(`Dense: expected \`useBias\` to be a boolean, received ${describe(useBias)}`);
+    this.useBias = useBias;
+    this.kernelInitializer = resolveInitializer(options.kernelInitializer ?? DEFAULTS.kernelInitializer, 'Dense', 'kernelInitializer');
+    this.biasInitializer = resolveInitializer(options.biasInitializer ?? DEFAULTS.biasInitializer, 'Dense', 'biasInitializer');
+    this.kernelRegularizer = checkRegularizer('Dense', 'kernelRegularizer', options.kernelRegularizer);
+    this.biasRegularizer = checkRegularizer('Dense', 'biasRegularizer', options.biasRegularizer);
+  }
+
+  outputDim(): number {
+    return this.units;
+  }
+  override fixedOutputDim(): number {
+    return this.units;
+  }
+
+  override paramSpecs(inDim: number): ParamSpec[] {
+    const specs: ParamSpec[] = [{ name: 'kernel', shape: [inDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer }];
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    return specs;
+  }
+
+  /** Buffers: Z, gradient, and A unless the activation is linear (then A is Z). */
+  bufferCount(): number {
+    return this.isLinear() ? 2 : 3;
+  }
+
+  override outputActivation(): ResolvedActivation {
+    return this.activation;
+  }
+
+  private isLinear(): boolean {
+    return this.activation.kind === 'elementwise' && this.activation.code === ACT.linear;
+  }
+  private get z(): number {
+    return this.bufs[0];
+  }
+  private get g(): number {
+    return this.bufs[1];
+  }
+  output(): number {
+    return this.isLinear() ? this.bufs[0] : this.bufs[2];
+  }
+  outputGradient(): number {
+    return this.g;
+  }
+
+  forward(k: Kernels, x: number, M: number, training: boolean): number {
+    const act = this.activation;
+    const b = this.useBias ? this.params[1] : 0;
+    if (!training && act.kind === 'elementwise') {
+      // Inference: the fused epilogue writes A directly (Z is not needed without a backward pass).
+      k.dense_forward(this.output(), x, this.params[0], b, M, this.inDim, this.units, act.code, act.alpha);
+      return this.output();
+    }
+    this.forwardLogits(k, x, M);
+    if (act.kind === 'softmax') k.softmax_forward(this.output(), this.z, M, this.units);
+    else if (!this.isLinear()) k.activation_forward(this.output(), this.z, M * this.units, act.code, act.alpha);
+    return this.output();
+  }
+
+  override forwardLogits(k: Kernels, x: number, M: number): number {
+    this.x = x;
+    k.dense_forward(this.z, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, ACT.linear, 0);
+    return this.z;
+  }
+
+  override logits(): number {
+    return this.z;
+  }
+
+  override logitsGradient(): number {
+    return this.g;
+  }
+
+  backward(k: Kernels, M: number, dx: number, fromLogits: boolean): void {
+    const K = this.inDim;
+    const N = this.units;
+    const g = this.g;
+    const act = this.activation;
+    if (!fromLogits) {
+      // g holds dA; turn it into dZ in place (both kernels allow dx to alias dy).
+      if (act.kind === 'softmax') k.softmax_backward(g, g, this.output(), M, N);
+      else if (!this.isLinear()) k.activation_backward(g, g, this.z, this.output(), M * N, act.code, act.alpha);
+    }
+    k.matmul_tn(this.grads[0], this.x, g, K, M, N, 0); // dW[K,N] = xᵀ[K,M]·dZ[M,N]
+    const kr = this.kernelRegularizer;
+    if (kr) k.l1l2_backward(this.grads[0], this.params[0], K * N, kr.l1, kr.l2);
+    if (this.useBias) {
+      k.col_sum(this.grads[1], g, M, N, 0); // db[N] = Σ_rows dZ
+      const br = this.biasRegularizer;
+      if (br) k.l1l2_backward(this.grads[1], this.params[1], N, br.l1, br.l2);
+    }
+    if (dx !== 0) k.matmul_nt(dx, g, this.params[0], M, N, K, 0); // dx[M,K] = dZ[M,N]·W[K,N]ᵀ
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.name,
+      biasInitializer: this.biasInitializer.name,
+      kernelRegularizer: this.kernelRegularizer,
+      biasRegularizer: this.biasRegularizer,
+    };
+  }
+}

@@ -1,0 +1,152 @@
+// Input conversion and validation for fit/evaluate/predict: x as number[][] or a Matrix, y as
+// one-hot/0-1 rows, [n, 1] columns or a flat number[] (class ids for the sparse loss, or one output).
+// Everything is checked once, before any state changes; copying into the arena comes after.
+
+import type { Matrix } from '../matrix.js';
+import type { FloatHeap } from '../memory/arena.js';
+import type { LossKind } from '../losses.js';
+import { describe } from '../errors.js';
+
+/** What users may pass as a data set: nested rows, or a row-major matrix. */
+export type MatrixLike = Matrix | { data: ArrayLike<number>; shape: readonly number[] } | ArrayLike<ArrayLike<number>>;
+/** Targets: like x, or a flat array (class ids, or one value per row for a one-unit output). */
+export type TargetLike = MatrixLike | ArrayLike<number>;
+
+/** A validated view of user data: either a flat row-major array or nested rows. */
+export interface Table {
+  readonly rows: number;
+  readonly cols: number;
+  readonly flat?: ArrayLike<number>;
+  readonly nested?: ArrayLike<ArrayLike<number>>;
+}
+
+function isMatrixLike(v: unknown): v is { data: ArrayLike<number>; shape: readonly number[] } {
+  return typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
+}
+
+function at(t: Table, i: number, j: number): number {
+  return t.flat ? t.flat[i * t.cols + j] : t.nested![i][j];
+}
+
+/** Converts `value` to a Table, checking shape and that every entry is a finite number. */
+export function readTable(owner: string, arg: string, value: unknown): Table {
+  let table: Table;
+  if (isMatrixLike(value)) {
+    const { data, shape } = value;
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${owner}: expected \`${arg}.shape\` to be [rows, columns], received ${describe(shape)}`);
+    }
+    if (!data || typeof data.length !== 'number' || data.length !== shape[0] * shape[1]) {
+      throw new Error(`${owner}: expected \`${arg}.data\` to hold rows·columns = ${shape[0] * shape[1]} numbers for shape [${shape[0]}, ${shape[1]}], received ${describe(data)}`);
+    }
+    table = { rows: shape[0], cols: shape[1], flat: data };
+  } else if (isArrayLike(value) && value.length > 0 && isArrayLike(value[0])) {
+    const rows = value as ArrayLike<ArrayLike<number>>;
+    const cols = rows[0].length;
+    for (let i = 0; i < rows.length; i++) {
+      if (!isArrayLike(rows[i]) || rows[i].length !== cols) {
+        throw new Error(`${owner}: expected every row of \`${arg}\` to have ${cols} values (as row 0), received ${describe(rows[i])} at row ${i}`);
+      }
+    }
+    table = { rows: rows.length, cols, nested: rows };
+  } else if (isArrayLike(value) && value.length === 0) {
+    throw new Error(`${owner}: expected \`${arg}\` to have at least one row, received an empty array`);
+  } else {
+    throw new Error(`${owner}: expected \`${arg}\` to be number[][] or { data, shape: [rows, columns] }, received ${describe(value)}`);
+  }
+  if (table.rows === 0 || table.cols === 0) throw new Error(`${owner}: expected \`${arg}\` to be non-empty, received shape [${table.rows}, ${table.cols}]`);
+  checkFinite(owner, arg, table);
+  return table;
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+function checkFinite(owner: string, arg: string, t: Table): void {
+  const flat = t.flat;
+  if (flat) {
+    // Fast path: one pass over the flat storage; locate the culprit only when there is one.
+    let bad = -1;
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (typeof v !== 'number' || v - v !== 0) {
+        bad = i;
+        break;
+      }
+    }
+    if (bad < 0) return;
+    throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[bad])} at row ${Math.floor(bad / t.cols)}, column ${bad % t.cols}`);
+  }
+  for (let i = 0; i < t.rows; i++) {
+    for (let j = 0; j < t.cols; j++) {
+      const v = at(t, i, j);
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at row ${i}, column ${j}`);
+      }
+    }
+  }
+}
+
+/**
+ * Reads targets for a model with `units` outputs and the given loss: returns a Table whose width is
+ * `units`, or 1 for the sparse loss (class ids, checked to be integers in [0, units)).
+ */
+export function readTargets(owner: string, arg: string, value: unknown, loss: LossKind, units: number, rows: number): Table {
+  let t: Table;
+  if (isArrayLike(value) && value.length > 0 && !isArrayLike(value[0])) {
+    // A flat array: one value per row.
+    const flat = value as ArrayLike<number>;
+    t = { rows: flat.length, cols: 1, flat };
+    for (let i = 0; i < flat.length; i++) {
+      if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[i])} at row ${i}`);
+    }
+  } else {
+    t = readTable(owner, arg, value);
+  }
+  if (t.rows !== rows) throw new Error(`${owner}: expected \`${arg}\` to have as many rows as x (${rows}), received ${t.rows}`);
+  if (loss === 'sparseCce') {
+    if (t.cols !== 1) throw new Error(`${owner}: sparseCategoricalCrossentropy expects \`${arg}\` to be class ids (number[] or [n, 1]), received ${t.cols} columns; for one-hot rows use categoricalCrossentropy`);
+    for (let i = 0; i < t.rows; i++) {
+      const c = at(t, i, 0);
+      if (!Number.isInteger(c) || c < 0 || c >= units) {
+        throw new Error(`${owner}: expected class ids in \`${arg}\` to be integers in [0, ${units - 1}] (the output has ${units} units), received ${c} at row ${i}`);
+      }
+    }
+    return t;
+  }
+  if (t.cols !== units) {
+    const hint = t.cols === 1 && (loss === 'cce' || loss === 'bce') && units > 1 ? '; for class ids use sparseCategoricalCrossentropy, or one-hot encode them (datasets.toOneHot)' : '';
+    throw new Error(`${owner}: expected \`${arg}\` to have ${units} columns (the output units), received ${t.cols}${hint}`);
+  }
+  if (loss === 'bce') {
+    for (let i = 0; i < t.rows; i++) {
+      for (let j = 0; j < t.cols; j++) {
+        const v = at(t, i, j);
+        if (v < 0 || v > 1) throw new Error(`${owner}: binaryCrossentropy expects \`${arg}\` in [0, 1], received ${v} at row ${i}, column ${j}`);
+      }
+    }
+  }
+  return t;
+}
+
+/** Copies rows [from, from + count) of `t` to the heap starting at float index `dst`. */
+export function copyRows(t: Table, heap: FloatHeap, dst: number, from: number, count: number): void {
+  if (t.flat) {
+    const start = from * t.cols;
+    const end = start + count * t.cols;
+    const src = t.flat;
+    if (ArrayBuffer.isView(src)) {
+      heap.set((src as unknown as Float32Array).subarray(start, end), dst); // converts to the heap's float type
+      return;
+    }
+    for (let s = start, d = dst; s < end; s++, d++) heap[d] = src[s];
+    return;
+  }
+  const rows = t.nested!;
+  let d = dst;
+  for (let i = from; i < from + count; i++) {
+    const row = rows[i];
+    for (let j = 0; j < t.cols; j++) heap[d++] = row[j];
+  }
+}

@@ -1,0 +1,218 @@
+// The training loop: validates every argument before touching the model, copies the data into the
+// arena once, then per epoch shuffles indices with the seeded Rng, gathers each batch into the batch
+// slot, runs the step (forward + loss, NaN check, backward, gradient norms, optimizer update) and
+// calls callbacks. The step allocates nothing and never changes memory size.
+
+import type { Sequential } from '../model/sequential.js';
+import { Dropout } from '../layers/dropout.js';
+import { checkInteger, checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { deriveSeed, Rng } from '../random.js';
+import { gatherRows } from './batches.js';
+import { checkCallbacks, type Callback } from './callbacks.js';
+import { copyRows, readTable, readTargets, type MatrixLike, type Table, type TargetLike } from './data.js';
+import { evaluateRegion } from './evaluate.js';
+import { History, type Logs } from './history.js';
+import { defaultVerbose, formatEpochLine, maybeYield } from './progress.js';
+
+export interface FitOptions {
+  /** Passes over the training data; default 1 (Keras). */
+  epochs?: number;
+  /** Rows per gradient step; default 32. The last, partial batch is trained too. */
+  batchSize?: number;
+  /** Fraction in [0, 1) of the rows, taken from the END of x/y before shuffling (Keras), used for validation. */
+  validationSplit?: number;
+  /** [xVal, yVal]; takes precedence over validationSplit. */
+  validationData?: [MatrixLike, TargetLike];
+  /** Shuffle the training rows every epoch; default true. */
+  shuffle?: boolean;
+  /** Seeds this call's shuffles and dropout masks; default: the next seed from the model's seed. */
+  seed?: number;
+  /** 0 silent, 1 (or 2) one line per epoch; default 1 under Node/Deno/Bun with a stdout, else 0. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[] | Callback;
+}
+
+const KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'verbose', 'callbacks'];
+
+interface Prepared {
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  verbose: number;
+  seed: number | undefined;
+  callbacks: Callback[];
+  x: Table;
+  y: Table;
+  nTrain: number;
+  val: { x: Table; y: Table; from: number; rows: number } | undefined;
+}
+
+/** Everything fit checks, before any state changes. */
+function prepare(model: Sequential, x: unknown, y: unknown, options: FitOptions): Prepared {
+  model.checkUsable('fit');
+  if (!model.compiled) throw new Error('fit: call compile({ optimizer, loss, metrics }) before fit');
+  if (model.layers.length === 0) throw new Error('fit: the model has no layers; add layers first');
+  checkOptionKeys('fit', options, KEYS);
+  const epochs = checkInteger('fit', 'epochs', options.epochs ?? 1);
+  const batchSize = checkInteger('fit', 'batchSize', options.batchSize ?? 32);
+  const split = checkNumber('fit', 'validationSplit', options.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
+  const shuffle = options.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new Error(`fit: expected \`shuffle\` to be a boolean, received ${describe(shuffle)}`);
+  const seed = options.seed === undefined ? undefined : checkInteger('fit', 'seed', options.seed, 0);
+  const verbose = options.verbose ?? defaultVerbose();
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: expected \`verbose\` to be 0, 1 or 2, received ${describe(verbose)}`);
+  const callbacks = checkCallbacks(options.callbacks);
+
+  const loss = model.compiled.loss;
+  const xt = readTable('fit', 'x', x);
+  model.checkWidth('fit', xt);
+  const units = model.outputUnits(xt.cols)!;
+  const yt = readTargets('fit', 'y', y, loss.kind, units, xt.rows);
+  let nTrain = xt.rows;
+  let val: Prepared['val'];
+  if (options.validationData !== undefined) {
+    const vd = options.validationData;
+    if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`fit: expected \`validationData\` to be [x, y], received ${describe(vd)}`);
+    const vx = readTable('fit', 'validationData[0]', vd[0]);
+    if (vx.cols !== xt.cols) throw new Error(`fit: expected \`validationData[0]\` to have ${xt.cols} columns (as x), received ${vx.cols}`);
+    const vy = readTargets('fit', 'validationData[1]', vd[1], loss.kind, units, vx.rows);
+    val = { x: vx, y: vy, from: 0, rows: vx.rows };
+  } else if (split > 0) {
+    nTrain = Math.floor(xt.rows * (1 - split)); // Keras: split_at = int(n · (1 − validation_split))
+    const rows = xt.rows - nTrain;
+    if (nTrain < 1 || rows < 1) throw new Error(`fit: \`validationSplit\` ${split} of ${xt.rows} rows leaves ${nTrain} training and ${rows} validation rows; both need at least one`);
+    val = { x: xt, y: yt, from: nTrain, rows };
+  }
+  return { epochs, batchSize, shuffle, verbose, seed, callbacks, x: xt, y: yt, nTrain, val };
+}
+
+/** Await only real promises, so synchronous hooks cost no microtask. */
+function settle(r: void | Promise<void>): Promise<void> | undefined {
+  return r && typeof (r as Promise<void>).then === 'function' ? r : undefined;
+}
+
+export async function runFit(model: Sequential, x: unknown, y: unknown, options: FitOptions): Promise<History> {
+  const p = prepare(model, x, y, options);
+  // ---- from here on the model changes ----
+  const { optimizer, loss, metrics } = model.compiled!;
+  const fitSeed = p.seed ?? model.nextFitSeed();
+  model.ensureBuilt(p.x.cols);
+  model.warnPairing();
+  const yWidth = model.yWidthFor(loss);
+  const plan = model.ensurePlan({
+    batchCap: Math.min(p.batchSize, p.nTrain),
+    trainRows: p.nTrain,
+    valRows: p.val?.rows ?? 0,
+    yWidth,
+    slotCount: optimizer.slotCount(),
+  });
+  model.prepareSlots(optimizer);
+  const arena = model.backend.arena;
+  const k = model.backend.kernels;
+  const engine = model.engine;
+  const heap0 = arena.heap();
+  copyRows(p.x, heap0, plan.trainX >> 2, 0, p.nTrain);
+  copyRows(p.y, heap0, plan.trainY >> 2, 0, p.nTrain);
+  if (p.val) {
+    copyRows(p.val.x, heap0, plan.valX >> 2, p.val.from, p.val.rows);
+    copyRows(p.val.y, heap0, plan.valY >> 2, p.val.from, p.val.rows);
+  }
+
+  const layers = model.layers;
+  const steps = Math.ceil(p.nTrain / p.batchSize);
+  const history = new History({ epochs: p.epochs, batchSize: p.batchSize, samples: p.nTrain, steps, validationSamples: p.val?.rows ?? 0 }, layers.length);
+  const order = new Int32Array(p.nTrain);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const shuffler = new Rng(deriveSeed(fitSeed, 0));
+  const metricSums = new Float64Array(metrics.length);
+  const valSums = new Float64Array(metrics.length);
+  const normSums = new Float64Array(layers.length);
+  const block = { params: plan.params, grads: plan.grads, n: plan.n, tensorGrads: plan.tensorGrads, tensorCounts: plan.tensorCounts };
+  const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
+  const wantsBatchEnd = p.callbacks.some((c) => c.onBatchEnd);
+  const wantsBatchBegin = p.callbacks.some((c) => c.onBatchBegin);
+  const inDim = plan.inDim;
+
+  model.busy = true;
+  model.stopTraining = false;
+  let lastLogs: Logs = {};
+  try {
+    for (const cb of p.callbacks) cb.setModel?.(model);
+    for (const cb of p.callbacks) await settle(cb.onTrainBegin?.());
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
+      const started = performance.now();
+      for (const cb of p.callbacks) await settle(cb.onEpochBegin?.(epoch));
+      layers.forEach((layer, i) => {
+        if (!(layer instanceof Dropout)) return;
+        const base = layer.seed !== undefined ? deriveSeed(layer.seed, 0x5eed) : deriveSeed(fitSeed, 1 + i);
+        layer.maskSeed = deriveSeed(base, epoch);
+        layer.maskOffset = 0;
+      });
+      if (p.shuffle) shuffler.shuffle(order);
+      metricSums.fill(0);
+      normSums.fill(0);
+      let lossSum = 0;
+      let seen = 0;
+      let batches = 0;
+      for (let start = 0, b = 0; start < p.nTrain; start += p.batchSize, b++) {
+        const m = Math.min(p.batchSize, p.nTrain - start);
+        if (wantsBatchBegin) {
+          batchLogs.batch = b;
+          batchLogs.size = m;
+          for (let c = 0; c < p.callbacks.length; c++) await settle(p.callbacks[c].onBatchBegin?.(b, batchLogs));
+        }
+        let xp = plan.xBatch;
+        let yp = plan.yBatch;
+        if (p.shuffle) {
+          const heap = arena.heap();
+          gatherRows(heap, xp, plan.trainX, inDim, order, start, m);
+          gatherRows(heap, yp, plan.trainY, yWidth, order, start, m);
+        } else {
+          xp = plan.trainX + start * inDim * 4;
+          yp = plan.trainY + start * yWidth * 4;
+        }
+        const batchLoss = engine.forwardLoss(xp, yp, m, true) + engine.regularization();
+        if (!Number.isFinite(batchLoss)) throw nonFinite('loss', batchLoss, epoch, b);
+        engine.addMetrics(metrics, yp, m, metricSums);
+        engine.backward(yp, m);
+        engine.addKernelGradNorms(normSums);
+        if (!normSums.every(Number.isFinite)) throw nonFinite('gradient', NaN, epoch, b);
+        optimizer.step(k, block, plan.slots);
+        lossSum += m * batchLoss;
+        seen += m;
+        batches++;
+        if (wantsBatchEnd) {
+          batchLogs.batch = b;
+          batchLogs.size = m;
+          batchLogs.loss = batchLoss;
+          for (let c = 0; c < p.callbacks.length; c++) await settle(p.callbacks[c].onBatchEnd?.(b, batchLogs));
+        }
+        const pause = maybeYield();
+        if (pause) await pause;
+        if (model.stopTraining) break;
+      }
+      const logs: Logs = { loss: lossSum / seen };
+      metrics.forEach((metric, j) => (logs[metric.key] = metricSums[j] / seen));
+      if (p.val) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, plan.batchCap, valSums, 'val_'));
+      history.record(epoch, logs);
+      layers.forEach((layer, i) => {
+        if (layer.grads.length > 0) history.gradNorm[i].push(normSums[i] / batches);
+      });
+      if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));
+      lastLogs = logs;
+      for (const cb of p.callbacks) await settle(cb.onEpochEnd?.(epoch, logs));
+      if (model.stopTraining) break;
+    }
+    for (const cb of p.callbacks) await settle(cb.onTrainEnd?.(lastLogs));
+  } finally {
+    model.busy = false;
+  }
+  return history;
+}
+
+function nonFinite(what: string, value: number, epoch: number, batch: number): Error {
+  return new Error(
+    `fit: the ${what} became ${value} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped before this update, so the weights are still finite ` +
+      `(try a smaller learningRate, clipNorm, or standardised inputs)`,
+  );
+}
