@@ -46,6 +46,8 @@ export interface Kernels {
   /**
    * dx[i] = dy[i] · act'(x[i]) where x is the pre-activation and y = act(x) the saved output
    * (each activation reads whichever is cheaper). dx may alias dy.
+   * Reads: relu, leakyRelu, sigmoid, tanh, elu only y (needs alpha ≥ 0); gelu, silu only x; linear
+   * neither (the unread pointer may be anything). At the kink x = 0: the left derivative.
    */
   activation_backward(dx: number, dy: number, x: number, y: number, n: number, act: number, alpha: number): void;
   /** Row-wise stable softmax: y[M,N] = exp(x - rowmax) / rowsum. y may alias x. */
