@@ -6,16 +6,16 @@ import type { Backend, BackendName } from '../backend/backend.js';
 import { createJsBackend } from '../backend/js/index.js';
 import { hasRelaxedSimd, hasWasmSimd } from '../backend/probe.js';
 import { instantiateWasmBackend, type WasmBuildName } from '../backend/wasm.js';
-import { loadWasmBytes } from './load_bytes.js';
+import { compileBytes, fileOrFetchLoader, type ModuleLoader } from './load_bytes.js';
 
 export interface InitOptions {
   /** 'auto' (default): the fastest that validates; 'wasm': fail rather than fall back; 'js': the TypeScript twin. */
   backend?: 'auto' | 'wasm' | 'js';
-  /** A compiled kernel module (required in workerd, which forbids compiling from bytes). Which build it is, is read from its exports. */
+  /** A compiled kernel module (how workerd must get it: it forbids compiling from bytes); say which build in `build`. */
   module?: WebAssembly.Module;
   /** The bytes of build/sinew-relaxed.wasm or build/sinew-simd.wasm, if you load them yourself. */
   bytes?: BufferSource;
-  /** Which build `module`/`bytes` hold; default: 'wasm-relaxed' if relaxed SIMD validates, else 'wasm-simd'. */
+  /** Which build to load, or which one `module`/`bytes` hold; default: 'wasm-relaxed' if relaxed SIMD validates, else 'wasm-simd'. */
   build?: WasmBuildName;
 }
 
@@ -30,10 +30,15 @@ let loaded: Loaded | undefined;
  * Loads the kernels. Call once, before building models; later calls switch the backend for models
  * built afterwards. Returns the backend's name.
  * @example
- *   await init();                    // 'wasm-relaxed' on Node ≥ 22, Chromium, Deno; 'wasm-simd' on Node 20
+ *   await init();                    // 'wasm-relaxed' on Node ≥ 22, Chromium, Deno, Bun, workerd; 'wasm-simd' on Node 20
  *   await init({ backend: 'js' });   // the pure-TypeScript twin
  */
-export async function init(options: InitOptions = {}): Promise<BackendName> {
+export function init(options: InitOptions = {}): Promise<BackendName> {
+  return initWith(options, fileOrFetchLoader());
+}
+
+/** `init` with the loader of one entry point (file/fetch, fetch only, or workerd's imported modules). */
+export async function initWith(options: InitOptions, load: ModuleLoader): Promise<BackendName> {
   const choice = options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'wasm' && choice !== 'js') {
     throw new Error(`init: expected backend to be 'auto', 'wasm' or 'js', received ${JSON.stringify(choice)}`);
@@ -50,9 +55,19 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     return loaded.name;
   }
   const build: WasmBuildName = options.build ?? (hasRelaxedSimd() ? 'wasm-relaxed' : 'wasm-simd');
+  if (build !== 'wasm-relaxed' && build !== 'wasm-simd') {
+    throw new Error(`init: expected build to be 'wasm-relaxed' or 'wasm-simd', received ${JSON.stringify(build)}`);
+  }
+  if (build === 'wasm-relaxed' && !options.module && !hasRelaxedSimd()) {
+    throw new Error(
+      "init: build 'wasm-relaxed' needs relaxed SIMD, which this runtime does not accept (Node 20 needs " +
+        "`node --experimental-wasm-relaxed-simd`); leave `build` out to get the fastest build that loads, or ask for 'wasm-simd'",
+    );
+  }
   let module: WebAssembly.Module;
   if (options.module) module = options.module;
-  else module = await WebAssembly.compile(options.bytes ?? (await loadWasmBytes(build)));
+  else if (options.bytes) module = await compileBytes(options.bytes);
+  else module = await load(build);
   loaded = { name: build, create: () => instantiateWasmBackend(module, build) };
   return loaded.name;
 }
