@@ -5,6 +5,11 @@
 // - sum: a sum of K products differs by summation order (SIMD lanes, register tiles) and, in the
 //   relaxed build, by fused multiply-add (one rounding instead of two). f32 round-off is 2^-24 per
 //   operation and grows about √K; rtol 1e-5 with atol 1e-6·√K covers inputs in [-2, 2].
+// - dot: a matrix product element, Σ_k a_k·b_k with a, b in [-2, 2]. Its partial sums are random
+//   walks of size ~1.3·√k, so each of the K roundings is about 2^-24·√K in absolute size and their
+//   total grows like K·2^-24, faster than sumTolerance's √K: between two summation orders the error
+//   beyond rtol·|e| measured up to 1.3·K·2^-24 (K = 33…2000, all three matmul forms), more than
+//   sumTolerance's atol once K > ~100 (0.6·K·2^-24 at K = 784). atol 3·K·2^-24 leaves 2× margin.
 // - transcendental: exp/log/tanh in WebAssembly are polynomial approximations; the twin uses Math.*
 //   and rounds once. A few ULP of float32 (rtol 4e-6, atol 1e-7) is the bar.
 
@@ -17,6 +22,9 @@ export const EXACT: Tolerance = { atol: 0, rtol: 0 };
 export const TRANSCENDENTAL: Tolerance = { atol: 1e-7, rtol: 4e-6 };
 export function sumTolerance(K: number): Tolerance {
   return { atol: 1e-6 * Math.sqrt(Math.max(K, 1)), rtol: 1e-5 };
+}
+export function dotTolerance(K: number): Tolerance {
+  return { atol: Math.max(sumTolerance(K).atol, 3 * K * 2 ** -24), rtol: 1e-5 };
 }
 
 /**

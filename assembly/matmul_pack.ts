@@ -1,0 +1,196 @@
+// Packing for the matrix products in assembly/matmul.ts, into fixed static scratch regions: a block
+// of B (kc rows of the inner dimension × nc output columns) as column panels of NR = 8 floats per k,
+// zero-padded at the right edge, and one row tile of A (mr ≤ 6 rows × kc) pre-broadcast, one v128
+// per element. The register tile (matmul_tile.ts) then reads both with plain v128 loads, whatever
+// the form (A or Aᵀ, B or Bᵀ) and the strides. Not here: the products.
+
+/** Largest inner-dimension (k) block packed at once. */
+export const KC: i32 = 128;
+/** Largest output-column (j) block packed at once; a multiple of NR. */
+export const NC: i32 = 192;
+/** Most rows of a register tile (matmul_tile.ts: 6 with fused multiply-add, 5 without). */
+export const MR_MAX: i32 = 6;
+/** Columns per panel: two f32x4 vectors, the width of the register tile. */
+export const NR: i32 = 8;
+
+// Why static regions: kernels may not allocate and may write only the ranges they are given, so the
+// packed copies live in the module's own static data (memory.data), below __heap_base, where the
+// arena (src/memory/arena.ts) never hands out memory. Their sizes cap a packed B block at KC × NC
+// floats (96 KiB + gaps) and an A tile at KC × 6 vectors (12 KiB); matmul.ts blocks K and N so any
+// matrix size works. The module is single-threaded, so one set of regions serves every call.
+// KC and NC: measured at 128 × 784 · 784 × 128 and 128 × 128 · 128 × 784, 128 × 192 ran as fast as
+// 256 × 128 (both ~7 % faster than 256 × 64) and keeps all static data under the 2 pages of
+// initial memory that scripts/build-wasm.mjs gives the module; the A tile stays well inside L1.
+/**
+ * Bytes from one packed panel to the next: kc rows of 32 bytes plus a 64-byte gap, so that panels
+ * never start a multiple of 4 KiB apart (at kc = 128 they would, and pack_b's row-by-row writes to
+ * every panel would all fall into one L1 cache set).
+ */
+// @ts-ignore: decorator
+@inline export function panel_bytes(kc: i32): usize {
+  return (<usize>kc << 5) + 64;
+}
+/** Packed B block: panels of kc × NR floats, panel p at PANELS + p·panel_bytes(kc). */
+export const PANELS: usize = memory.data(KC * NC * 4 + (NC / NR) * 64, 16);
+/** Packed A row tile, pre-broadcast: A[r, k] in all four lanes of the v128 at APACK + 16·(mr·k + r). */
+export const APACK: usize = memory.data(KC * MR_MAX * 16, 16);
+/** The bias of the current column block, zero-padded to a whole panel (dense_forward only). */
+export const BIAS: usize = memory.data(NC * 4, 16); // NC ≥ 8·MR_MAX: room for either use
+
+/**
+ * Packs B[k, j] for k < kc, j < nc from a row-major B with row stride ldb bytes (b points at the
+ * block's first element): panel p holds columns 8p…8p+7, row k of the panel at 32·k bytes.
+ */
+export function pack_b(b: usize, ldb: usize, kc: i32, nc: i32): void {
+  // Row by row: each B row is read once, front to back (a panel-by-panel walk would fetch every
+  // cache line of B twice, 32 bytes each time), and written to nc/8 sequential streams.
+  const full = nc & ~(NR - 1);
+  const panelBytes = panel_bytes(kc);
+  for (let k = 0; k < kc; k++) {
+    let src = b;
+    let dst = PANELS + (<usize>k << 5);
+    for (let jr = 0; jr < full; jr += NR) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      src += 32;
+      dst += panelBytes;
+    }
+    if (full < nc) {
+      // The last, partial panel. The tile computes but never stores the lanes beyond nc; zeros
+      // keep them from holding stale values (and the result independent of what was there).
+      let t = 0;
+      for (; t < nc - full; t++) store<f32>(dst + (<usize>t << 2), load<f32>(src + (<usize>t << 2)));
+      for (; t < NR; t++) store<f32>(dst + (<usize>t << 2), 0);
+    }
+    b += ldb;
+  }
+}
+
+/**
+ * Packs Bᵀ: element (k, j) of the block is b[j·ldb + 4k] (B stored as N rows of K, b points at
+ * the block's first element). Same panel layout as pack_b; 8 source rows become one panel through
+ * two 4×4 transposes per four k.
+ */
+export function pack_bt(b: usize, ldb: usize, kc: i32, nc: i32): void {
+  let dst = PANELS;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const w = min(NR, nc - jr);
+    const r0 = b + <usize>jr * ldb;
+    if (w == NR) {
+      const r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb, r4 = r3 + ldb, r5 = r4 + ldb, r6 = r5 + ldb, r7 = r6 + ldb;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        const d = dst + (<usize>k << 5);
+        transpose4_store(d, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
+        transpose4_store(d + 16, v128.load(r4 + o), v128.load(r5 + o), v128.load(r6 + o), v128.load(r7 + o));
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2;
+        const d = dst + (<usize>k << 5);
+        store<f32>(d, load<f32>(r0 + o));
+        store<f32>(d, load<f32>(r1 + o), 4);
+        store<f32>(d, load<f32>(r2 + o), 8);
+        store<f32>(d, load<f32>(r3 + o), 12);
+        store<f32>(d, load<f32>(r4 + o), 16);
+        store<f32>(d, load<f32>(r5 + o), 20);
+        store<f32>(d, load<f32>(r6 + o), 24);
+        store<f32>(d, load<f32>(r7 + o), 28);
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const d = dst + (<usize>k << 5);
+        let t = 0;
+        for (; t < w; t++) store<f32>(d + (<usize>t << 2), load<f32>(r0 + <usize>t * ldb + (<usize>k << 2)));
+        for (; t < NR; t++) store<f32>(d + (<usize>t << 2), 0);
+      }
+    }
+    dst += panel_bytes(kc);
+  }
+}
+
+/**
+ * Packs rows r < mr of A, k < kc, into APACK pre-broadcast: element (r, k) = a[r·lda + 4k] (A
+ * row-major, row stride lda bytes) fills the four lanes of the v128 at APACK + 16·(mr·k + r).
+ */
+export function pack_a(a: usize, lda: usize, mr: i32, kc: i32): void {
+  const step = <usize>mr << 4;
+  for (let r = 0; r < mr; r++) {
+    let src = a + <usize>r * lda;
+    let d = APACK + (<usize>r << 4);
+    let k = 0;
+    // Four k per load: one v128 from the row, then one lane splat per k.
+    for (; k + 4 <= kc; k += 4) {
+      const v = v128.load(src);
+      v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+      v128.store(d + step, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
+      v128.store(d + 2 * step, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
+      v128.store(d + 3 * step, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
+      src += 16;
+      d += step << 2;
+    }
+    for (; k < kc; k++) {
+      v128.store(d, v128.load32_splat(src));
+      src += 4;
+      d += step;
+    }
+  }
+}
+
+/**
+ * Packs Aᵀ's row tile the same way: element (r, k) = a[k·ldk + 4r] (A stored as K rows of M, row
+ * stride ldk bytes), r < mr, k < kc.
+ */
+export function pack_at(a: usize, ldk: usize, mr: i32, kc: i32): void {
+  const step = <usize>mr << 4;
+  let d = APACK;
+  if (mr >= 4) {
+    // Rows 0…3 of the tile are four adjacent floats: one load, four lane splats.
+    for (let k = 0; k < kc; k++) {
+      const v = v128.load(a);
+      v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+      v128.store(d, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
+      v128.store(d, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
+      v128.store(d, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
+      for (let r = 4; r < mr; r++) v128.store(d + (<usize>r << 4), v128.load32_splat(a + (<usize>r << 2)));
+      a += ldk;
+      d += step;
+    }
+  } else {
+    for (let k = 0; k < kc; k++) {
+      for (let r = 0; r < mr; r++) v128.store(d + (<usize>r << 4), v128.load32_splat(a + (<usize>r << 2)));
+      a += ldk;
+      d += step;
+    }
+  }
+}
+
+/** Copies bias[j] for j < nc into BIAS, zero-padded to a whole panel (one init row for all tile rows). */
+export function pack_bias(bias: usize, nc: i32): void {
+  let j = 0;
+  for (; j < nc; j++) store<f32>(BIAS + (<usize>j << 2), load<f32>(bias + (<usize>j << 2)));
+  for (; j & (NR - 1); j++) store<f32>(BIAS + (<usize>j << 2), 0);
+}
+
+/** Writes bias[r], r < mr, into BIAS as 8 equal floats per row (the init of a transposed tile). */
+export function pack_bias_rows(bias: usize, mr: i32): void {
+  for (let r = 0; r < mr; r++) {
+    const v = v128.load32_splat(bias + (<usize>r << 2));
+    v128.store(BIAS + (<usize>r << 5), v);
+    v128.store(BIAS + (<usize>r << 5), v, 16);
+  }
+}
+
+// Rows x0…x3 hold four consecutive k of four columns; writes the four k-rows of those columns at
+// d, d + 32, d + 64, d + 96 (the panel's row stride).
+// @ts-ignore: decorator
+@inline function transpose4_store(d: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+}
