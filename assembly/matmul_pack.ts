@@ -17,7 +17,8 @@ export const NR: i32 = 8;
 // packed copies live in the module's own static data (memory.data), below __heap_base, where the
 // arena (src/memory/arena.ts) never hands out memory. Their sizes cap a packed B block at KC × NC
 // floats (96 KiB + gaps) and an A tile at KC × 6 vectors (12 KiB); matmul.ts blocks K and N so any
-// matrix size works. The module is single-threaded, so one set of regions serves every call.
+// matrix size works. One set of regions serves every call of a single-threaded instance; instances
+// in several workers sharing one memory would need a set each (they sit at the same addresses).
 // KC and NC: measured at 128 × 784 · 784 × 128 and 128 × 128 · 128 × 784, 128 × 192 ran as fast as
 // 256 × 128 (both ~7 % faster than 256 × 64) and keeps all static data under the 2 pages of
 // initial memory that scripts/build-wasm.mjs gives the module; the A tile stays well inside L1.
