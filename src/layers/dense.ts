@@ -1,6 +1,9 @@
-// Dense: y = act(x·W + b), W[in, units], b[units] (Keras Dense). Forward keeps both Z = x·W + b and
-// A = act(Z) in training (activation_backward reads whichever it needs); inference uses the fused
-// dense_forward epilogue and writes A directly. Backward: dZ, dW = xᵀ·dZ, db = Σ rows dZ, dx = dZ·Wᵀ.
+// Dense: y = act(x·W + b), W[in, units], b[units] (Keras Dense). Forward, training or not, writes A
+// directly with the fused dense_forward epilogue when the backward needs only A (linear, relu,
+// leakyRelu, sigmoid, tanh, elu: activation_backward reads y; softmax: softmax_backward and the
+// fused loss read only p). Z = x·W + b is kept in a buffer of its own only for gelu/silu (their
+// backward reads x) and for a sigmoid output layer (the sigmoid + binaryCrossentropy head takes its
+// gradient from the logits). Backward: dZ, dW = xᵀ·dZ, db = Σ rows dZ, dx = dZ·Wᵀ.
 
 import { ACT, type Kernels } from '../backend/abi.js';
 import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
@@ -66,26 +69,34 @@ export class Dense extends Layer {
     return specs;
   }
 
-  /** Buffers: Z, gradient, and A unless the activation is linear (then A is Z). */
-  bufferCount(): number {
-    return this.isLinear() ? 2 : 3;
+  /** Buffers: A, gradient, and Z when it is kept (see keepsLogits). */
+  bufferCount(isOutput: boolean): number {
+    return this.keepsLogits(isOutput) ? 3 : 2;
   }
 
   override outputActivation(): ResolvedActivation {
     return this.activation;
   }
 
-  private isLinear(): boolean {
-    return this.activation.kind === 'elementwise' && this.activation.code === ACT.linear;
+  /**
+   * Z needs a buffer of its own when the backward reads it: gelu/silu (activation_backward reads x),
+   * or a sigmoid output layer (the sigmoidBce head's bce_logits_backward reads the logits; the loss
+   * can change at compile without a re-plan, so any sigmoid output layer keeps Z).
+   */
+  private keepsLogits(isOutput: boolean): boolean {
+    const act = this.activation;
+    if (act.kind !== 'elementwise') return false;
+    return act.code === ACT.gelu || act.code === ACT.silu || (isOutput && act.code === ACT.sigmoid);
   }
+  /** Z's own buffer, or 0 when the plan gave the layer none (then Z is never written). */
   private get z(): number {
-    return this.bufs[0];
+    return this.bufs.length > 2 ? this.bufs[2] : 0;
   }
   private get g(): number {
     return this.bufs[1];
   }
   output(): number {
-    return this.isLinear() ? this.bufs[0] : this.bufs[2];
+    return this.bufs[0];
   }
   outputGradient(): number {
     return this.g;
@@ -93,25 +104,31 @@ export class Dense extends Layer {
 
   forward(k: Kernels, x: number, M: number, training: boolean): number {
     const act = this.activation;
-    const b = this.useBias ? this.params[1] : 0;
-    if (!training && act.kind === 'elementwise') {
-      // Inference: the fused epilogue writes A directly (Z is not needed without a backward pass).
-      k.dense_forward(this.output(), x, this.params[0], b, M, this.inDim, this.units, act.code, act.alpha);
-      return this.output();
+    const a = this.output();
+    if (act.kind === 'elementwise' && (!training || this.z === 0)) {
+      // One pass: the epilogue writes A (bit-identical to Z then activation_forward: the epilogue is
+      // activation_forward itself, whose result does not depend on where an element falls).
+      this.x = x;
+      k.dense_forward(a, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, act.code, act.alpha);
+      return a;
     }
-    this.forwardLogits(k, x, M);
-    if (act.kind === 'softmax') k.softmax_forward(this.output(), this.z, M, this.units);
-    else if (!this.isLinear()) k.activation_forward(this.output(), this.z, M * this.units, act.code, act.alpha);
-    return this.output();
+    const z = this.forwardLogits(k, x, M);
+    if (act.kind === 'softmax') k.softmax_forward(a, z, M, this.units); // z is a itself: in place (allowed)
+    else k.activation_forward(a, z, M * this.units, act.code, act.alpha);
+    return a;
   }
 
+  /** Z into its own buffer when the layer keeps one, else into A (the fused softmax loss then overwrites it with p in place). */
   override forwardLogits(k: Kernels, x: number, M: number): number {
     this.x = x;
-    k.dense_forward(this.z, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, ACT.linear, 0);
-    return this.z;
+    const z = this.z !== 0 ? this.z : this.output();
+    k.dense_forward(z, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, ACT.linear, 0);
+    return z;
   }
 
+  /** The logits of the last training forward; only a layer that keeps Z has them after its activation ran. */
   override logits(): number {
+    if (this.z === 0) throw new Error(`Dense '${this.name}': internal error, the plan keeps no logits buffer for this layer`);
     return this.z;
   }
 
@@ -127,7 +144,8 @@ export class Dense extends Layer {
     if (!fromLogits) {
       // g holds dA; turn it into dZ in place (both kernels allow dx to alias dy).
       if (act.kind === 'softmax') k.softmax_backward(g, g, this.output(), M, N);
-      else if (!this.isLinear()) k.activation_backward(g, g, this.z, this.output(), M * N, act.code, act.alpha);
+      // relu…elu read only A; gelu/silu read only Z (kept for them); linear reads neither.
+      else if (act.code !== ACT.linear) k.activation_backward(g, g, this.z !== 0 ? this.z : this.output(), this.output(), M * N, act.code, act.alpha);
     }
     k.matmul_tn(this.grads[0], this.x, g, K, M, N, 0); // dW[K,N] = xᵀ[K,M]·dZ[M,N]
     const kr = this.kernelRegularizer;

@@ -70,8 +70,8 @@ export abstract class Layer {
   paramSpecs(_inDim: number): ParamSpec[] {
     return [];
   }
-  /** How many [batch, outDim] buffers the layer needs in the plan. */
-  abstract bufferCount(): number;
+  /** How many [batch, outDim] buffers the layer needs in the plan; `isOutput`: it is the model's last layer. */
+  abstract bufferCount(isOutput: boolean): number;
   /** The activation at the layer's output, if it applies one (used to fuse it with the loss). */
   outputActivation(): ResolvedActivation | undefined {
     return undefined;

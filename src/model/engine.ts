@@ -13,7 +13,8 @@ import type { Plan } from './plan.js';
 /**
  * How the loss meets the last layer:
  * - softmaxCce / softmaxSparseCce: softmax output + (sparse) categorical cross-entropy → one fused
- *   kernel on the pre-softmax Z, gradient (p − t)/M straight into dZ;
+ *   kernel on the pre-softmax Z (which Dense writes into its output buffer: the kernel turns it into p
+ *   in place), gradient (p − t)/M straight into dZ;
  * - sigmoidBce: sigmoid output + binary cross-entropy → loss by bce_forward on A (Keras clipping),
  *   gradient (σ(z) − t)/(M·N) into dZ by bce_logits_backward;
  * - logitsCce / logitsSparseCce / logitsBce: `fromLogits: true`, the output is logits;

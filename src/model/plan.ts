@@ -72,10 +72,11 @@ export function layoutPlan(arena: Arena, layers: readonly Layer[], size: PlanSiz
     tensorGrads.push(...layer.grads);
   });
   const cap = size.batchCap;
-  for (const layer of layers) {
+  layers.forEach((layer, i) => {
     layer.bufs = [];
-    for (let b = 0; b < layer.bufferCount(); b++) layer.bufs.push(arena.alloc(cap * layer.outDim));
-  }
+    const count = layer.bufferCount(i === layers.length - 1);
+    for (let b = 0; b < count; b++) layer.bufs.push(arena.alloc(cap * layer.outDim));
+  });
   const xBatch = arena.alloc(cap * inDim);
   const yBatch = arena.alloc(cap * size.yWidth);
   const idxA = arena.alloc(cap);

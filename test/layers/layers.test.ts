@@ -3,7 +3,7 @@
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Sequential, Dense, Dropout, l1, l2, l1l2, glorotUniform, heNormal, glorotNormal, heUniform, randomNormal, randomUniform, ones, zeros } from '../../src/index.js';
-import { resolveActivation } from '../../src/activations.js';
+import { resolveActivation, type ActivationSpec } from '../../src/activations.js';
 import { Rng } from '../../src/random.js';
 import { backendFor, initWasm, MODEL_BACKENDS, randomRows } from '../helpers/models.js';
 import { createBackend } from '../../src/runtime/init.js';
@@ -75,6 +75,46 @@ describe('initializers (Keras formulas, seeded)', () => {
     model.add(new Dense(4));
     const [a, , b] = model.getWeights();
     expect(a.data).not.toEqual(b.data);
+  });
+});
+
+describe.each(MODEL_BACKENDS)('Dense training forward on %s', (backend) => {
+  // Training writes A with the one-pass dense_forward epilogue unless the backward needs Z; the result
+  // must be bit for bit the inference forward and the two-pass Z → activation_forward it replaced.
+  const cases: [string, ActivationSpec, number][] = [
+    ['relu', 'relu', 2], ['linear', 'linear', 2], ['leakyRelu', { name: 'leakyRelu', alpha: 0.1 }, 2], ['sigmoid (hidden)', 'sigmoid', 2],
+    ['tanh', 'tanh', 2], ['elu', 'elu', 2], ['gelu (keeps Z)', 'gelu', 3], ['silu (keeps Z)', 'silu', 3],
+  ];
+  it.each(cases)('%s: training output equals the fused inference output and Z → activation_forward exactly', (_, activation, buffers) => {
+    const M = 13; // odd: the activation tails run too
+    const model = new Sequential({ seed: 4, backend: backendFor(backend) });
+    const layer = new Dense(10, { inputDim: 7, activation });
+    model.add(layer);
+    model.add(new Dense(3, { activation: 'softmax' }));
+    const plan = model.ensurePlan({ batchCap: M });
+    expect(layer.bufs.length).toBe(buffers); // no Z buffer where the backward reads only A
+    const { kernels: k, arena } = model.backend;
+    const x = plan.xBatch;
+    arena.heap().set(Float32Array.from(randomRows(M, 7, 11).flat().map((v) => v * 4)), x >> 2);
+    const read = (ptr: number) => Float32Array.from(arena.heap().subarray(ptr >> 2, (ptr >> 2) + M * 10));
+    const trained = read(layer.forward(k, x, M, true));
+    const inferred = read(layer.forward(k, x, M, false));
+    const act = resolveActivation(activation, 'test');
+    const z = arena.alloc(M * 10);
+    k.dense_forward(z, x, layer.params[0], layer.params[1], M, 7, 10, 0, 0);
+    k.activation_forward(z, z, M * 10, act.code, act.alpha);
+    expect(trained.some((v) => v !== 0)).toBe(true);
+    expect(trained).toEqual(inferred);
+    expect(trained).toEqual(read(z));
+  });
+  it('a sigmoid output layer keeps Z (the sigmoid + binaryCrossentropy head reads the logits); a softmax layer does not', () => {
+    const model = new Sequential({ seed: 4, backend: backendFor(backend) });
+    const hidden = new Dense(5, { inputDim: 3, activation: 'softmax' });
+    const out = new Dense(2, { activation: 'sigmoid' });
+    model.add(hidden);
+    model.add(out);
+    model.ensurePlan({ batchCap: 4 });
+    expect([hidden.bufs.length, out.bufs.length]).toEqual([2, 3]);
   });
 });
 

@@ -84,6 +84,9 @@ describe('data given to fit, evaluate and predict', () => {
     ['NaN in x', (m) => m.fit(x.map((r, i) => (i === 5 ? [r[0], NaN, r[2], r[3]] : r)), oneHot, { verbose: 0 }), 'fit: expected `x` to hold finite numbers, received NaN at row 5, column 1'],
     ['Infinity in y', (m) => m.fit(x, oneHot.map((r, i) => (i === 2 ? [Infinity, 0, 0] : r)), { verbose: 0 }), 'fit: expected `y` to hold finite numbers, received Infinity at row 2, column 0'],
     ['NaN in a Matrix', (m) => m.predict({ data: new Float32Array([1, 2, 3, NaN]), shape: [1, 4] }), 'predict: expected `x` to hold finite numbers, received NaN at row 0, column 3'],
+    // Float arrays are checked 4 values at a time; the culprit must still be located exactly, wherever it is.
+    ['−Infinity inside a Float32Array block', (m) => m.predict({ data: new Float32Array(12).fill(0.5).fill(-Infinity, 6, 7), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers, received -Infinity at row 1, column 2'],
+    ['NaN in a Float64Array after an Infinity-free prefix', (m) => m.predict({ data: new Float64Array(12).fill(1e308).fill(NaN, 9, 10), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers, received NaN at row 2, column 1'],
     ['empty x', (m) => m.fit([], [], { verbose: 0 }), 'fit: expected `x` to have at least one row, received an empty array'],
     ['Matrix with wrong data length', (m) => m.predict({ data: new Float32Array(7), shape: [2, 4] }), 'predict: expected `x.data` to hold rows·columns = 8 numbers for shape [2, 4], received a Float32Array of length 7'],
     ['batchSize 0', (m) => m.fit(x, oneHot, { batchSize: 0, verbose: 0 }), 'fit: expected `batchSize` to be a positive integer, received 0'],
