@@ -197,9 +197,12 @@ export class Sequential {
     checkOptionKeys('predict', options, ['batchSize']);
     const batchSize = checkInteger('predict', 'batchSize', options.batchSize ?? 32);
     if (this.layerList.length === 0) throw new Error('predict: the model has no layers; add layers first');
+    if (this.inputWidth === undefined) {
+      // Predicting with weights nobody trained or set is almost surely a mistake (Keras would silently build).
+      throw new Error('predict: the input size is not known yet, so the model has no weights; give the first layer `inputDim` (or `inputShape`), or call fit first');
+    }
     const xt = readTable('predict', 'x', x);
     this.checkWidth('predict', xt);
-    this.ensureBuilt(xt.cols);
     const chunk = this.ensureBatchRoom(batchSize, xt.rows);
     const plan = this.plan!;
     const N = plan.outDim;

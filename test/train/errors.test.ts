@@ -71,6 +71,11 @@ describe('data given to fit, evaluate and predict', () => {
       return m.evaluate(x, oneHot);
     }, 'evaluate: call compile({ optimizer, loss, metrics }) before evaluate'],
     ['predict with no layers', () => new Sequential({ seed: 1 }).predict(x), 'predict: the model has no layers'],
+    ['predict before the input size is known', () => {
+      const m = new Sequential({ seed: 1 });
+      m.add(new Dense(3));
+      return m.predict(x);
+    }, 'predict: the input size is not known yet, so the model has no weights; give the first layer `inputDim` (or `inputShape`), or call fit first'],
     ['weights before the input width is known', () => {
       const m = new Sequential({ seed: 1 });
       m.add(new Dense(3));

@@ -136,14 +136,17 @@ describe.each(MODEL_BACKENDS)('fit on %s', (backend) => {
     a.w.forEach((t, i) => t.data.forEach((v, j) => expect(v).toBeCloseTo(b.w[i].data[j], 6)));
   });
 
-  it('predict builds a model whose input width was not declared, from the width of x', () => {
+  it('fit builds a model whose input width was not declared from the width of x; predict before that refuses and changes nothing', async () => {
     const model = new Sequential({ seed: 1, backend: backendFor(backend) });
     model.add(new Dense(3, { activation: 'softmax' }));
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    expect(() => model.predict([[1, 2, 3, 4, 5]])).toThrow('predict: the input size is not known yet');
     expect(model.inputDim).toBeUndefined();
-    const out = model.predict([[1, 2, 3, 4, 5]]);
-    expect(out.shape).toEqual([1, 3]);
+    const { x, oneHot } = blobs(12, 5, 3, 2);
+    await model.fit(x, oneHot, { epochs: 1, verbose: 0 });
     expect(model.inputDim).toBe(5);
     expect(model.getWeights()[0].shape).toEqual([5, 3]);
+    expect(model.predict([[1, 2, 3, 4, 5]]).shape).toEqual([1, 3]);
   });
 
   it('prints one Keras-like line per epoch with verbose 1', async () => {
