@@ -1,4 +1,5 @@
-// `npm run bench`: runs every bench/*.bench.ts, one after another, each in its own Node process (a
+// `npm run bench`: runs the kernel suites bench/*.bench.ts (all but train.bench.ts, which is
+// `npm run bench:train` and takes ~10 minutes; name it to include it), one after another, each in its own Node process (a
 // fresh JIT and heap per suite, so one suite's warm-up or garbage does not time another's), with
 // this process's flags (--experimental-wasm-relaxed-simd, --import tsx) and the arguments given.
 // Usage: npm run bench [-- --quick] [-- <name>…]   names select files by substring, e.g. `matmul`.
@@ -13,7 +14,7 @@ const names = args.filter((a) => !a.startsWith('--'));
 const flags = args.filter((a) => a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => names.length === 0 || names.some((n) => f.includes(n)))
+  .filter((f) => (names.length === 0 ? f !== 'train.bench.ts' : names.some((n) => f.includes(n))))
   .sort();
 if (files.length === 0) {
   console.error(`no bench/*.bench.ts matches ${names.join(', ')}`);
