@@ -4,9 +4,9 @@
 // (matmul_tile.ts), the packing (matmul_pack.ts), the activations (activations.ts).
 //
 // Scheme (GotoBLAS-like, single thread): B is packed block by block (at most KC rows of the inner
-// dimension × NC output columns) into 8-wide panels, and A one row tile at a time (MR rows,
-// pre-broadcast), so all three forms run the same register tile; only the packing routines know
-// which operand is transposed. Each row tile sweeps every panel of the block while it sits in L1.
+// dimension × NC output columns) into 8-wide panels, and A one row tile at a time (MR rows, the MR
+// values of each k side by side), so all three forms run the same register tile; only the packing
+// routines know which operand is transposed. Each row tile sweeps every panel of the block while it sits in L1.
 // A narrow C (N small, e.g. the 10 classes of an output layer) is computed as Cᵀ = Bᵀ·Aᵀ instead:
 // its N rows become the row tiles and M fills whole 8-wide panels, instead of N padded to 16. A·B
 // for a few rows (M ≤ FEW_ROWS: predicting one sample) skips packing (matmul_rows.ts).
@@ -49,7 +49,7 @@ export function dense_forward(y: usize, x: usize, w: usize, b: usize, M: i32, K:
 }
 
 // Computing Cᵀ pays off when C is narrow: with N ≤ 3 panels, a tile wastes up to half its lanes on
-// zero padding and each pre-broadcast A row tile is packed for only one to three panels. Measured:
+// zero padding and each A row tile is packed for only one to three panels. Measured:
 // N = 10 and 16 run 20–40 % faster swapped, N = 24 about 10 %, N = 32 the same either way.
 // @ts-ignore: decorator
 @inline function swapped(M: i32, N: i32): bool {

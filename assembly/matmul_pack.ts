@@ -1,8 +1,9 @@
 // Packing for the matrix products in assembly/matmul.ts, into fixed static scratch regions: a block
 // of B (kc rows of the inner dimension × nc output columns) as column panels of NR = 8 floats per k,
-// zero-padded at the right edge, and one row tile of A (mr ≤ 6 rows × kc) pre-broadcast, one v128
-// per element. The register tile (matmul_tile.ts) then reads both with plain v128 loads, whatever
-// the form (A or Aᵀ, B or Bᵀ) and the strides. Not here: the products.
+// zero-padded at the right edge, and one row tile of A (mr ≤ 6 rows × kc), the mr values of each k
+// side by side. The register tile (matmul_tile.ts) then reads B with v128 loads and A with 4-byte
+// load-splats at fixed offsets, whatever the form (A or Aᵀ, B or Bᵀ) and the strides. Not here:
+// the products.
 
 /** Largest inner-dimension (k) block packed at once. */
 export const KC: i32 = 128;
@@ -16,7 +17,7 @@ export const NR: i32 = 8;
 // Why static regions: kernels may not allocate and may write only the ranges they are given, so the
 // packed copies live in the module's own static data (memory.data), below __heap_base, where the
 // arena (src/memory/arena.ts) never hands out memory. Their sizes cap a packed B block at KC × NC
-// floats (96 KiB + gaps) and an A tile at KC × 6 vectors (12 KiB); matmul.ts blocks K and N so any
+// floats (96 KiB + gaps) and an A tile at KC × 6 floats (3 KiB); matmul.ts blocks K and N so any
 // matrix size works. One set of regions serves every call of a single-threaded instance; instances
 // in several workers sharing one memory would need a set each (they sit at the same addresses).
 // KC and NC: measured at 128 × 784 · 784 × 128 and 128 × 128 · 128 × 784, 128 × 192 ran as fast as
@@ -33,8 +34,15 @@ export const NR: i32 = 8;
 }
 /** Packed B block: panels of kc × NR floats, panel p at PANELS + p·panel_bytes(kc). */
 export const PANELS: usize = memory.data(KC * NC * 4 + (NC / NR) * 64, 16);
-/** Packed A row tile, pre-broadcast: A[r, k] in all four lanes of the v128 at APACK + 16·(mr·k + r). */
-export const APACK: usize = memory.data(KC * MR_MAX * 16, 16);
+/**
+ * Packed A row tile: A[r, k] at APACK + 4·(mr·k + r). Plain floats rather than pre-broadcast v128s
+ * (16 bytes each): the tile's load32_splat is one load-port vbroadcastss from memory on x64, and
+ * packing writes a quarter of the bytes. Measured against pre-broadcast: packing and bookkeeping
+ * went from ~11 % to ~7 % of a 128×784×128 product; relaxed ran 2–4 % faster at 128×784×128 and
+ * 128×128×784; SIMD128 2–3 % slower at K = 784 (V8 adds a lea per offset load-splat, and its
+ * mul+add loop is issue-bound) but 3–7 % faster at N = 784 and 5–10 % at N = 10.
+ */
+export const APACK: usize = memory.data(KC * MR_MAX * 4, 16);
 /** The bias of the current column block, zero-padded to a whole panel (dense_forward only). */
 export const BIAS: usize = memory.data(NC * 4, 16); // NC ≥ 8·MR_MAX: room for either use
 
@@ -111,55 +119,83 @@ export function pack_bt(b: usize, ldb: usize, kc: i32, nc: i32): void {
 }
 
 /**
- * Packs rows r < mr of A, k < kc, into APACK pre-broadcast: element (r, k) = a[r·lda + 4k] (A
- * row-major, row stride lda bytes) fills the four lanes of the v128 at APACK + 16·(mr·k + r).
+ * Packs rows r < mr of A, k < kc, into APACK: element (r, k) = a[r·lda + 4k] (A row-major, row
+ * stride lda bytes) goes to APACK + 4·(mr·k + r), the mr values of one k side by side.
  */
 export function pack_a(a: usize, lda: usize, mr: i32, kc: i32): void {
-  const step = <usize>mr << 4;
-  for (let r = 0; r < mr; r++) {
-    let src = a + <usize>r * lda;
-    let d = APACK + (<usize>r << 4);
-    let k = 0;
-    // Four k per load: one v128 from the row, then one lane splat per k.
+  const step = <usize>mr << 2;
+  let k = 0;
+  if (mr >= 4) {
+    // Four k at a time: rows 0…3 through a 4×4 transpose (one v128 store per k), rows 4 and 5
+    // interleaved in pairs (one 8-byte store per k), a fifth row alone lane by lane.
+    const r1 = a + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+    let d = APACK;
     for (; k + 4 <= kc; k += 4) {
-      const v = v128.load(src);
-      v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-      v128.store(d + step, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
-      v128.store(d + 2 * step, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
-      v128.store(d + 3 * step, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
-      src += 16;
+      const o = <usize>k << 2;
+      const x0 = v128.load(a + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(d + step, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+      v128.store(d + 2 * step, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * step, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+      if (mr == 6) {
+        const x4 = v128.load(r4 + o), x5 = v128.load(r5 + o);
+        const u0 = v128.shuffle<f32>(x4, x5, 0, 4, 1, 5);
+        const u1 = v128.shuffle<f32>(x4, x5, 2, 6, 3, 7);
+        v128.store64_lane(d, u0, 0, 16);
+        v128.store64_lane(d + step, u0, 1, 16);
+        v128.store64_lane(d + 2 * step, u1, 0, 16);
+        v128.store64_lane(d + 3 * step, u1, 1, 16);
+      } else if (mr == 5) {
+        const x4 = v128.load(r4 + o);
+        v128.store32_lane(d, x4, 0, 16);
+        v128.store32_lane(d + step, x4, 1, 16);
+        v128.store32_lane(d + 2 * step, x4, 2, 16);
+        v128.store32_lane(d + 3 * step, x4, 3, 16);
+      }
       d += step << 2;
     }
-    for (; k < kc; k++) {
-      v128.store(d, v128.load32_splat(src));
-      src += 4;
-      d += step;
-    }
+  }
+  // The last k (kc not a multiple of 4) and tiles under four rows, one value at a time.
+  for (; k < kc; k++) {
+    const d = APACK + <usize>k * step;
+    for (let r = 0; r < mr; r++) store<f32>(d + (<usize>r << 2), load<f32>(a + <usize>r * lda + (<usize>k << 2)));
   }
 }
 
 /**
  * Packs Aᵀ's row tile the same way: element (r, k) = a[k·ldk + 4r] (A stored as K rows of M, row
- * stride ldk bytes), r < mr, k < kc.
+ * stride ldk bytes), r < mr, k < kc. The mr values of one k are adjacent already: a copy per k.
  */
 export function pack_at(a: usize, ldk: usize, mr: i32, kc: i32): void {
-  const step = <usize>mr << 4;
+  const step = <usize>mr << 2;
   let d = APACK;
-  if (mr >= 4) {
-    // Rows 0…3 of the tile are four adjacent floats: one load, four lane splats.
+  if (mr == 6) {
     for (let k = 0; k < kc; k++) {
-      const v = v128.load(a);
-      v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-      v128.store(d, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
-      v128.store(d, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
-      v128.store(d, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
-      for (let r = 4; r < mr; r++) v128.store(d + (<usize>r << 4), v128.load32_splat(a + (<usize>r << 2)));
+      v128.store(d, v128.load(a));
+      store<u64>(d, load<u64>(a, 16), 16);
+      a += ldk;
+      d += step;
+    }
+  } else if (mr == 5) {
+    for (let k = 0; k < kc; k++) {
+      v128.store(d, v128.load(a));
+      store<f32>(d, load<f32>(a, 16), 16);
+      a += ldk;
+      d += step;
+    }
+  } else if (mr == 4) {
+    for (let k = 0; k < kc; k++) {
+      v128.store(d, v128.load(a));
       a += ldk;
       d += step;
     }
   } else {
     for (let k = 0; k < kc; k++) {
-      for (let r = 0; r < mr; r++) v128.store(d + (<usize>r << 4), v128.load32_splat(a + (<usize>r << 2)));
+      for (let r = 0; r < mr; r++) store<f32>(d + (<usize>r << 2), load<f32>(a + (<usize>r << 2)));
       a += ldk;
       d += step;
     }

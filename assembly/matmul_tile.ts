@@ -1,5 +1,5 @@
 // The register tile of the matrix products in assembly/matmul.ts: T[mr, w] (+)= init + A[mr, kc]·P[kc, w]
-// for mr ≤ MR rows and w ≤ 8 columns, where A is one packed row tile (pre-broadcast) and P one
+// for mr ≤ MR rows and w ≤ 8 columns, where A is one packed row tile (mr floats per k) and P one
 // packed panel of B (assembly/matmul_pack.ts). T is stored as rows of C or, transposed, as columns
 // of C (when matmul.ts computes Cᵀ = Bᵀ·Aᵀ for a narrow C). Not here: blocking, packing, epilogue.
 //
@@ -20,7 +20,7 @@ export const ADD: i32 = 1;
 export const TRANS: i32 = 2;
 
 /**
- * T[r, t] = init_r[t] + Σ_k a[16(mr·k + r)]·p[32k + 4t] for r < mr, t < w, then stored to C (rows:
+ * T[r, t] = init_r[t] + Σ_k a[4(mr·k + r)]·p[32k + 4t] for r < mr, t < w, then stored to C (rows:
  * c + r·ldc + 4t; TRANS: c + t·ldc + 4r), added to what is there when flags has ADD. init = 0
  * starts at 0; otherwise row r starts at the 8 floats at init + r·istride (istride 0: one bias row
  * for all rows; 32: one pre-broadcast value per row). ldc is in bytes.
@@ -57,21 +57,22 @@ function tile1(c: usize, ldc: usize, a: usize, p: usize, kc: i32, w: i32, flags:
     if (MR > 4) { init += istride; c40 = v128.load(init); c41 = v128.load(init, 16); }
     if (MR > 5) { init += istride; c50 = v128.load(init); c51 = v128.load(init, 16); }
   }
-  // A is packed pre-broadcast and B in panels, so every load below is a plain v128 load from a
-  // pointer plus an immediate offset: no broadcast (which costs an FP-pipe slot beside the FMAs)
-  // and no address arithmetic; the loop carries two pointer increments.
+  // B is packed in panels and A as mr floats per k, so every load below is from a pointer plus an
+  // immediate offset; the loop carries two pointer increments. A's load32_splat becomes a
+  // vbroadcastss from memory on x64 (V8), a load-port operation with no FP-pipe shuffle beside the
+  // FMAs, so A need not be packed pre-broadcast (4 times the bytes).
   const end = p + (<usize>kc << 5);
   while (p < end) {
     const b0 = v128.load(p);
     const b1 = v128.load(p, 16);
-    let x = v128.load(a);
+    let x = v128.load32_splat(a);
     c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    if (MR > 1) { x = v128.load(a, 16); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); }
-    if (MR > 2) { x = v128.load(a, 32); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); }
-    if (MR > 3) { x = v128.load(a, 48); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); }
-    if (MR > 4) { x = v128.load(a, 64); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41); }
-    if (MR > 5) { x = v128.load(a, 80); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51); }
-    a += MR << 4;
+    if (MR > 1) { x = v128.load32_splat(a, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); }
+    if (MR > 2) { x = v128.load32_splat(a, 8); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); }
+    if (MR > 3) { x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); }
+    if (MR > 4) { x = v128.load32_splat(a, 16); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41); }
+    if (MR > 5) { x = v128.load32_splat(a, 20); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51); }
+    a += MR << 2;
     p += 32;
   }
   const addc = (flags & ADD) != 0;
