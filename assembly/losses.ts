@@ -147,56 +147,62 @@ const KIND_SOFTMAX_CCE: i32 = 5;
   return <f32>k == c ? k : -1;
 }
 
+/** The mean of the loss terms over the M·N elements. */
+// @ts-ignore: decorator
+@inline function mean_terms(p: usize, t: usize, M: i32, N: i32, kind: i32): f32 {
+  const n = M * N;
+  return <f32>(sum_terms(p, t, n, kind) / <f64>n);
+}
+
+/** grad_loop over the M·N elements with c = k/(M·N) in float32. */
+// @ts-ignore: decorator
+@inline function grad_mean(dp: usize, p: usize, t: usize, M: i32, N: i32, k: f32, kind: i32): void {
+  const n = M * N;
+  grad_loop(dp, p, t, n, k / <f32>n, kind);
+}
+
 // ---- mean squared / absolute error ------------------------------------------------------------
 
 /** Σ (p − t)² / (M·N), pred and target [M,N]. */
 export function mse_forward(pred: usize, target: usize, M: i32, N: i32): f32 {
-  const n = M * N;
-  return <f32>(sum_terms(pred, target, n, KIND_MSE) / <f64>n);
+  return mean_terms(pred, target, M, N, KIND_MSE);
 }
 
 /** dp = 2·(p − t)/(M·N). */
 export function mse_backward(dp: usize, pred: usize, target: usize, M: i32, N: i32): void {
-  const n = M * N;
-  grad_loop(dp, pred, target, n, <f32>2.0 / <f32>n, KIND_MSE);
+  grad_mean(dp, pred, target, M, N, 2.0, KIND_MSE);
 }
 
 /** Σ |p − t| / (M·N). */
 export function mae_forward(pred: usize, target: usize, M: i32, N: i32): f32 {
-  const n = M * N;
-  return <f32>(sum_terms(pred, target, n, KIND_MAE) / <f64>n);
+  return mean_terms(pred, target, M, N, KIND_MAE);
 }
 
 /** dp = sign(p − t)/(M·N), sign(0) = 0. */
 export function mae_backward(dp: usize, pred: usize, target: usize, M: i32, N: i32): void {
-  const n = M * N;
-  grad_loop(dp, pred, target, n, <f32>1.0 / <f32>n, KIND_MAE);
+  grad_mean(dp, pred, target, M, N, 1.0, KIND_MAE);
 }
 
 // ---- binary cross-entropy ----------------------------------------------------------------------
 
 /** Σ −(t·log p + (1 − t)·log(1 − p)) / (M·N), p clipped to [EPS, 1 − EPS]. */
 export function bce_forward(pred: usize, target: usize, M: i32, N: i32): f32 {
-  const n = M * N;
-  return <f32>(sum_terms(pred, target, n, KIND_BCE) / <f64>n);
+  return mean_terms(pred, target, M, N, KIND_BCE);
 }
 
 /** dp = (p − t)/(p·(1 − p))/(M·N); 0 where p < EPS or p > 1 − EPS. */
 export function bce_backward(dp: usize, pred: usize, target: usize, M: i32, N: i32): void {
-  const n = M * N;
-  grad_loop(dp, pred, target, n, <f32>1.0 / <f32>n, KIND_BCE);
+  grad_mean(dp, pred, target, M, N, 1.0, KIND_BCE);
 }
 
 /** Σ max(z, 0) − z·t + log(1 + e^−|z|) / (M·N), z logits [M,N]. */
 export function bce_logits_forward(z: usize, target: usize, M: i32, N: i32): f32 {
-  const n = M * N;
-  return <f32>(sum_terms(z, target, n, KIND_BCE_LOGITS) / <f64>n);
+  return mean_terms(z, target, M, N, KIND_BCE_LOGITS);
 }
 
 /** dz = (σ(z) − t)/(M·N); dz may alias z. */
 export function bce_logits_backward(dz: usize, z: usize, target: usize, M: i32, N: i32): void {
-  const n = M * N;
-  grad_loop(dz, z, target, n, <f32>1.0 / <f32>n, KIND_BCE_LOGITS);
+  grad_mean(dz, z, target, M, N, 1.0, KIND_BCE_LOGITS);
 }
 
 // ---- categorical cross-entropy ----------------------------------------------------------------

@@ -22,6 +22,18 @@ function labelAt(h: FloatHeap, at: number, N: number): number {
   return Number.isInteger(c) && c >= 0 && c < N ? c : -1;
 }
 
+/** labelAt for row i; when it is −1 the N-float output row at `row` is filled with NaN first. */
+function rowLabel(h: FloatHeap, labels: number, i: number, N: number, row: number): number {
+  const k = labelAt(h, (labels >> 2) + i, N);
+  if (k < 0) h.fill(Number.NaN, row, row + N);
+  return k;
+}
+
+/** h[d + i] = (h[a + i] − h[b + i])·c for i < n, the difference rounded as the kernel's f32 sub; d may alias a. */
+function scaledDiff(h: FloatHeap, round: (v: number) => number, d: number, a: number, b: number, n: number, c: number): void {
+  for (let i = 0; i < n; i++) h[d + i] = round(h[a + i] - h[b + i]) * c;
+}
+
 type LossKernelName =
   | 'mse_forward' | 'mse_backward' | 'mae_forward' | 'mae_backward'
   | 'bce_forward' | 'bce_backward' | 'bce_logits_forward' | 'bce_logits_backward'
@@ -48,11 +60,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const h = heap();
       const round = rounder(h);
       const n = M * N;
-      const c = round(2 / round(n));
-      const d = dp >> 2;
-      const p = pred >> 2;
-      const t = target >> 2;
-      for (let i = 0; i < n; i++) h[d + i] = round(h[p + i] - h[t + i]) * c;
+      scaledDiff(h, round, dp >> 2, pred >> 2, target >> 2, n, round(2 / round(n)));
     },
 
     /** Σ |p − t| / (M·N) */
@@ -178,11 +186,8 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const c = -round(1 / round(M));
       for (let i = 0; i < M; i++) {
         const row = (dp >> 2) + i * N;
-        const k = labelAt(h, (labels >> 2) + i, N);
-        if (k < 0) {
-          h.fill(Number.NaN, row, row + N);
-          continue;
-        }
+        const k = rowLabel(h, labels, i, N, row);
+        if (k < 0) continue;
         const pk = h[(pred >> 2) + i * N + k]; // before dp (maybe = pred) is zeroed
         h.fill(0, row, row + N);
         h[row + k] = pk < EPS || pk > HI ? 0 : round(1 / pk) * c;
@@ -214,11 +219,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const h = heap();
       const round = rounder(h);
       const n = M * N;
-      const c = round(1 / round(M));
-      const d = dz >> 2;
-      const pi = p >> 2;
-      const t = target >> 2;
-      for (let i = 0; i < n; i++) h[d + i] = round(h[pi + i] - h[t + i]) * c;
+      scaledDiff(h, round, dz >> 2, p >> 2, target >> 2, n, round(1 / round(M)));
     },
 
     /** p = softmax(z); returns Σ_i (log s − (z[i, label] − m)) / M; NaN if a label is not a class id */
@@ -243,11 +244,8 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       for (let i = 0; i < M; i++) {
         const pr = (p >> 2) + i * N;
         const dr = (dz >> 2) + i * N;
-        const k = labelAt(h, (labels >> 2) + i, N);
-        if (k < 0) {
-          h.fill(Number.NaN, dr, dr + N);
-          continue;
-        }
+        const k = rowLabel(h, labels, i, N, dr);
+        if (k < 0) continue;
         const pk = h[pr + k]; // before dz (maybe = p) overwrites it
         for (let j = 0; j < N; j++) h[dr + j] = h[pr + j] * c;
         h[dr + k] = round(pk - 1) * c;
