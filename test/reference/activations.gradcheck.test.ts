@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { f64Backend } from '../helpers/backends.js';
 import { expectGradientsMatch } from '../helpers/gradcheck.js';
 import { rng } from '../helpers/cases.js';
+import { heapIO } from '../helpers/heap_io.js';
 import { ACT } from '../../src/backend/abi.js';
 
 // Gradient checks on the float64 twin: each backward against central differences of its forward
@@ -12,19 +13,7 @@ import { ACT } from '../../src/backend/abi.js';
 const b = f64Backend();
 const K = b.kernels;
 
-function put(values: ArrayLike<number>): number {
-  const ptr = b.arena.alloc(values.length);
-  b.arena.heap().set(values, ptr >> 2);
-  return ptr;
-}
-function get(ptr: number, n: number): Float64Array {
-  const at = ptr >> 2;
-  return Float64Array.from(b.arena.heap().subarray(at, at + n));
-}
-function set(ptr: number, values: ArrayLike<number>): void {
-  b.arena.heap().set(values, ptr >> 2);
-}
-/** n doubles uniform in [lo, hi) with |v| ≥ 0.01 (not rounded to float32). */
+const { put, get, set } = heapIO(b);
 function doubles(n: number, seed: number, lo: number, hi: number): Float64Array {
   const r = rng(seed);
   return new Float64Array(n).map(() => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { f64Backend } from '../helpers/backends.js';
 import { expectGradientsMatch } from '../helpers/gradcheck.js';
 import { rng } from '../helpers/cases.js';
+import { heapIO } from '../helpers/heap_io.js';
 import type { KernelName } from '../../src/backend/abi.js';
 
 // Gradient checks on the float64 twin: every loss's backward against central differences of its
@@ -14,18 +15,7 @@ const K = b.kernels;
 const [M, N] = [3, 5];
 const n = M * N;
 
-function put(values: ArrayLike<number>): number {
-  const ptr = b.arena.alloc(values.length);
-  b.arena.heap().set(values, ptr >> 2);
-  return ptr;
-}
-function get(ptr: number, len: number): Float64Array {
-  const at = ptr >> 2;
-  return Float64Array.from(b.arena.heap().subarray(at, at + len));
-}
-function set(ptr: number, values: ArrayLike<number>): void {
-  b.arena.heap().set(values, ptr >> 2);
-}
+const { put, get, set } = heapIO(b);
 function doubles(len: number, seed: number, lo: number, hi: number): Float64Array {
   const r = rng(seed);
   return new Float64Array(len).map(() => lo + (hi - lo) * r());
