@@ -5,6 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,4 +101,16 @@ export function resolveExport(exports: Exports, subpath: string, conditions: str
     target = key === undefined ? undefined : target[key];
   }
   return typeof target === 'string' ? target : undefined;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for servers the tests start). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

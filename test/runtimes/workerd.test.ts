@@ -4,27 +4,15 @@
 // refuses to compile from bytes). workerd is started inside the test and stopped by its own pid.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, posix, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { expectLossFalls, expectSameWeights } from './compare.js';
-import { binary, report, resolveExport, ROOT, type ScenarioResult } from './tools.js';
+import { freePort, binary, report, resolveExport, ROOT, type ScenarioResult } from './tools.js';
 
 /** The conditions wrangler's bundler resolves with. */
 const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser', 'import'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** workerd's config: the worker, the scenario, 'sinew' and 'sinew/datasets' as re-exports of the resolved entries, every packaged module. */
 function writeConfig(consumer: string): string {
