@@ -27,6 +27,11 @@ export { History, type Logs } from './train/history.js';
 export type { FitOptions } from './train/fit.js';
 export type { MatrixLike, TargetLike } from './train/data.js';
 
+export { loadModel, fromArtifacts, type LoadOptions, type LoadSource } from './io/load.js';
+export type { ModelArtifacts, ModelJson } from './io/artifacts.js';
+export type { SaveOptions, SaveResult, SaveTarget } from './io/save.js';
+export type { WeightSpec } from './io/weights.js';
+
 export * as datasets from './datasets/index.js';
 
 import { Sequential, type SequentialOptions } from './model/sequential.js';

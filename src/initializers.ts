@@ -10,6 +10,8 @@ import { checkNumber, checkOptionKeys, describe, unknownNameError } from './erro
 /** Fills `count` floats at heap index `start` for a tensor with the given fans. */
 export interface Initializer {
   readonly name: string;
+  /** Parameters, for saving (randomNormal: mean, stddev; randomUniform: minval, maxval). */
+  readonly config?: Readonly<Record<string, number>>;
   fill(heap: FloatHeap, start: number, count: number, fanIn: number, fanOut: number, rng: Rng): void;
 }
 
@@ -63,6 +65,7 @@ export function randomNormal(options: { mean?: number; stddev?: number } = {}): 
   const stddev = checkNumber('randomNormal', 'stddev', options.stddev ?? 0.05, { min: 0 });
   return {
     name: 'randomNormal',
+    config: { mean, stddev },
     fill(heap, start, count, _fanIn, _fanOut, rng) {
       for (let i = 0; i < count; i++) heap[start + i] = mean + stddev * rng.normal();
     },
@@ -77,6 +80,7 @@ export function randomUniform(options: { minval?: number; maxval?: number } = {}
   if (!(maxval >= minval)) throw new Error(`randomUniform: expected \`maxval\` ≥ \`minval\` (${minval}), received ${maxval}`);
   return {
     name: 'randomUniform',
+    config: { minval, maxval },
     fill(heap, start, count, _fanIn, _fanOut, rng) {
       for (let i = 0; i < count; i++) heap[start + i] = minval + (maxval - minval) * rng.uniform();
     },

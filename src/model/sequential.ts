@@ -22,6 +22,8 @@ import { Engine, tensorSize } from './engine.js';
 import { layoutPlan, planFits, type Plan, type PlanSize } from './plan.js';
 import { formatSummary } from './summary.js';
 import { readWeightTensor, type WeightInput } from './weights.js';
+import type { ModelArtifacts } from '../io/artifacts.js';
+import { modelToArtifacts, saveModel, type SaveOptions, type SaveResult, type SaveTarget } from '../io/save.js';
 
 export interface SequentialOptions {
   /** Layers to add, in order (TF.js `sequential({ layers })`). */
@@ -80,9 +82,10 @@ export class Sequential {
   /** @internal */ plan: Plan | undefined;
   /** @internal */ compiled: Compiled | undefined;
   /** @internal */ busy = false;
+  /** @internal epochs begun by fit so far: where the training stream continues (saved in checkpoints). */
+  epochsStarted = 0;
   private readonly layerList: Layer[] = [];
   private readonly baseMark: number;
-  private readonly fitSeeds: Rng;
   private inputWidth: number | undefined;
   private slotsOwner: Optimizer | null = null;
   private disposed = false;
@@ -100,7 +103,6 @@ export class Sequential {
     this.backend = options.backend ?? createBackend();
     this.seed = options.seed ?? randomSeed();
     this.name = options.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
-    this.fitSeeds = new Rng(deriveSeed(this.seed, 0x0f17));
     this.baseMark = this.backend.arena.mark();
     this.engine = new Engine(this.backend.kernels, () => this.backend.arena.heap(), this.layerList);
     for (const layer of options.layers ?? []) this.add(layer);
@@ -270,6 +272,26 @@ export class Sequential {
     });
   }
 
+  /**
+   * Saves the architecture and weights in TF.js's layers-model format (tfjs.loadLayersModel reads it):
+   * to a directory (model.json + weights.bin, written atomically; Node, Deno, Bun), a function, or a
+   * TF.js-style handler. `includeOptimizer: true` adds what resuming needs: compile's settings, the
+   * optimizer's state and the training stream, so fit continues exactly as if it had never stopped.
+   * @example
+   *   await model.save('checkpoints/iris', { includeOptimizer: true });
+   *   const again = await loadModel('checkpoints/iris');
+   */
+  async save(target: SaveTarget, options: SaveOptions = {}): Promise<SaveResult> {
+    this.checkUsable('save');
+    return saveModel(this, target, options) as Promise<SaveResult>;
+  }
+
+  /** The saved form in memory (TF.js ModelArtifacts), for storage a runtime provides itself; see save(). */
+  toArtifacts(options: SaveOptions = {}): ModelArtifacts {
+    this.checkUsable('toArtifacts');
+    return modelToArtifacts(this, options);
+  }
+
   /** Releases the model's memory. Any later call throws. */
   dispose(): void {
     if (this.disposed) return;
@@ -343,9 +365,9 @@ export class Sequential {
     this.slotsOwner = optimizer;
   }
 
-  /** @internal the seed of the next fit call without an explicit seed. */
-  nextFitSeed(): number {
-    return this.fitSeeds.nextUint32() >>> 1;
+  /** @internal the seed of the training stream that fit calls without an explicit seed continue. */
+  trainingStreamSeed(): number {
+    return deriveSeed(this.seed, 0x0f17);
   }
 
   /** @internal console.warn once per model for likely mistakes in the loss/activation pairing. */
@@ -390,6 +412,26 @@ export class Sequential {
     this.engine.backward(plan.yBatch, xt.rows);
     const g = this.backend.arena.heap().subarray(plan.grads >> 2, (plan.grads >> 2) + plan.n);
     return { loss, gradients: Float64Array.from(g) };
+  }
+
+  /** @internal copies of the compiled optimizer's slot blocks (its initial values until it has trained). */
+  optimizerSlots(): Float32Array[] {
+    const opt = this.compiled!.optimizer;
+    const plan = this.plan!;
+    const heap = this.backend.arena.heap();
+    return Array.from({ length: opt.slotCount() }, (_, s) => {
+      if (this.slotsOwner !== opt) return new Float32Array(plan.n).fill(opt.slotInitialValue(s));
+      return Float32Array.from(heap.subarray(plan.slots[s] >> 2, (plan.slots[s] >> 2) + plan.n));
+    });
+  }
+
+  /** @internal puts saved slot blocks (each the parameter block's layout) in place for the compiled optimizer. */
+  restoreOptimizerSlots(slots: readonly Float32Array[]): void {
+    const c = this.compiled!;
+    const plan = this.ensurePlan({ slotCount: c.optimizer.slotCount(), yWidth: this.yWidthFor(c.loss) });
+    const heap = this.backend.arena.heap();
+    slots.forEach((block, s) => heap.set(block, plan.slots[s] >> 2));
+    this.slotsOwner = c.optimizer;
   }
 
   /** @internal a live view of the parameter block (float64 on the gradient-check twin). Do not keep it. */

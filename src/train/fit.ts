@@ -25,7 +25,11 @@ export interface FitOptions {
   validationData?: [MatrixLike, TargetLike];
   /** Shuffle the training rows every epoch; default true. */
   shuffle?: boolean;
-  /** Seeds this call's shuffles and dropout masks; default: the next seed from the model's seed. */
+  /**
+   * Seeds this call's shuffles and dropout masks (epoch e of the call uses stream e of this seed).
+   * Default: the model's own training stream, which continues across fit calls and through
+   * save/load, so fit(2 epochs) + fit(2 epochs) trains exactly as fit(4 epochs).
+   */
   seed?: number;
   /** 0 silent, 1 (or 2) one line per epoch; default 1 under Node/Deno/Bun with a stdout, else 0. */
   verbose?: 0 | 1 | 2;
@@ -95,7 +99,10 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
   const p = prepare(model, x, y, options);
   // ---- from here on the model changes ----
   const { optimizer, loss, metrics } = model.compiled!;
-  const fitSeed = p.seed ?? model.nextFitSeed();
+  // The randomness of an epoch is a function of (stream seed, epoch number) alone, so training can
+  // stop and resume (even in another process, from a checkpoint) without changing any result.
+  const streamSeed = p.seed ?? model.trainingStreamSeed();
+  const firstEpoch = p.seed === undefined ? model.epochsStarted : 0;
   model.ensureBuilt(p.x.cols);
   model.warnPairing();
   const yWidth = model.yWidthFor(loss);
@@ -123,7 +130,7 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
   const history = new History({ epochs: p.epochs, batchSize: p.batchSize, samples: p.nTrain, steps, validationSamples: p.val?.rows ?? 0 }, layers.length);
   const order = new Int32Array(p.nTrain);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  const shuffler = new Rng(deriveSeed(fitSeed, 0));
+  const shuffleSeed = deriveSeed(streamSeed, 0);
   const metricSums = new Float64Array(metrics.length);
   const valSums = new Float64Array(metrics.length);
   const normSums = new Float64Array(layers.length);
@@ -142,13 +149,19 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const started = performance.now();
       for (const cb of p.callbacks) await settle(cb.onEpochBegin?.(epoch));
+      const streamEpoch = firstEpoch + epoch;
+      model.epochsStarted++;
       layers.forEach((layer, i) => {
         if (!(layer instanceof Dropout)) return;
-        const base = layer.seed !== undefined ? deriveSeed(layer.seed, 0x5eed) : deriveSeed(fitSeed, 1 + i);
-        layer.maskSeed = deriveSeed(base, epoch);
+        const base = layer.seed !== undefined ? deriveSeed(layer.seed, 0x5eed) : deriveSeed(streamSeed, 1 + i);
+        layer.maskSeed = deriveSeed(base, streamEpoch);
         layer.maskOffset = 0;
       });
-      if (p.shuffle) shuffler.shuffle(order);
+      if (p.shuffle) {
+        // Each epoch permutes the identity afresh, so its order depends on no earlier epoch.
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        new Rng(deriveSeed(shuffleSeed, streamEpoch)).shuffle(order);
+      }
       metricSums.fill(0);
       normSums.fill(0);
       let lossSum = 0;

@@ -1,0 +1,62 @@
+// The two shapes a saved model takes, both TF.js's: in memory, ModelArtifacts { modelTopology,
+// weightSpecs, weightData, … } (what tf.io handlers pass around, and what browsers and workers hand
+// to their own storage); on disk, model.json (the same fields, with the specs in a weightsManifest
+// naming the weight files) beside the weight bytes.
+
+import type { Untrusted } from './untrusted.js';
+import type { WeightSpec } from './weights.js';
+
+/** A saved model in memory (TF.js `ModelArtifacts`, layers-model format). */
+export interface ModelArtifacts {
+  modelTopology: Record<string, unknown>;
+  weightSpecs: WeightSpec[];
+  /** The tensors of weightSpecs, in order, little-endian; TF.js may also hand a list of buffers. */
+  weightData: ArrayBuffer | ArrayBuffer[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  /** TF.js's compile record (loss, metrics, optimizer_config). */
+  trainingConfig?: Record<string, unknown>;
+  /** Free-form metadata; sinew keeps its exact training state under `sinew`. */
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** model.json as TF.js writes it. */
+export interface ModelJson {
+  format: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  modelTopology: Record<string, unknown>;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+  trainingConfig?: Record<string, unknown>;
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** The model.json of artifacts whose weights are stored in one file, `weightsPath`. */
+export function toModelJson(a: ModelArtifacts, weightsPath: string): ModelJson {
+  const json: ModelJson = {
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy ?? null,
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [weightsPath], weights: a.weightSpecs }],
+  };
+  if (a.trainingConfig) json.trainingConfig = a.trainingConfig;
+  if (a.userDefinedMetadata) json.userDefinedMetadata = a.userDefinedMetadata;
+  return json;
+}
+
+/** The weight files a model.json names, in order, and its specs concatenated (checked later, with the data). */
+export function readManifest(json: Untrusted): { paths: string[]; specs: unknown[] } {
+  json.object('a model.json object');
+  const paths: string[] = [];
+  const specs: unknown[] = [];
+  for (const group of json.get('weightsManifest').array(1000, 'an array of { paths, weights } groups')) {
+    group.object();
+    for (const p of group.get('paths').array(1000, 'an array of file names')) paths.push(p.string(1024));
+    const weights = group.get('weights');
+    weights.array(100_000, 'an array of weight specs');
+    specs.push(...(weights.value as unknown[]));
+  }
+  return { paths, specs };
+}

@@ -1,0 +1,218 @@
+// Loading: artifacts (in memory, from a TF.js-style handler, or read from a directory) → a new
+// Sequential. Everything in the file is checked first — topology, weight names and shapes, the exact
+// byte length, every value finite, the compile record and optimizer state — and only then is a
+// model built, so a bad file costs an Error naming the field and never a half-made model.
+
+import type { Backend } from '../backend/backend.js';
+import type { Layer } from '../layers/layer.js';
+import type { LossSpec } from '../losses.js';
+import { Sequential } from '../model/sequential.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { SGD } from '../optimizers/sgd.js';
+import { checkOptionKeys, describe } from '../errors.js';
+import { readManifest, type ModelArtifacts } from './artifacts.js';
+import { readModelJson, readWeightFiles } from './file_system.js';
+import { readTopology } from './keras_topology.js';
+import { readCompileRecord, readTrainingConfig, slotNames } from './training_config.js';
+import { Untrusted } from './untrusted.js';
+import { elementCount, layoutWeightData, MAX_ELEMENTS, readFloats, readScalar, readWeightData, readWeightSpecs, type WeightSpec } from './weights.js';
+
+export interface LoadOptions {
+  /** Advanced: the backend instance to build the model on (as in SequentialOptions). */
+  backend?: Backend;
+}
+
+/** Where loadModel reads from: a directory or model.json path, artifacts, or an object with load(). */
+export type LoadSource = string | ModelArtifacts | { load(): Promise<ModelArtifacts> | ModelArtifacts };
+
+/**
+ * Loads a model saved by sinew, TF.js (`model.save`) or converted from Keras (tensorflowjs_converter).
+ * @example
+ *   const model = await loadModel('checkpoints/iris');          // Node, Deno, Bun
+ *   const model = await loadModel(tf.io.browserIndexedDB('m')); // any TF.js-style handler
+ */
+export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
+  checkOptionKeys('loadModel', options, ['backend']);
+  if (typeof source === 'string') {
+    if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
+    const { json, dir } = await readModelJson(source);
+    const root = new Untrusted(json, '', 'loadModel');
+    const { paths, specs } = readManifest(root);
+    const weightData = await readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json);
+    const j = json as Record<string, unknown>;
+    const artifacts = { ...pick(j), weightSpecs: specs, weightData } as unknown as ModelArtifacts;
+    return build(artifacts, options, 'loadModel', 'weightsManifest');
+  }
+  if (source !== null && typeof source === 'object' && typeof (source as { load?: unknown }).load === 'function') {
+    return build(await (source as { load(): ModelArtifacts | Promise<ModelArtifacts> }).load(), options, 'loadModel', 'weightSpecs');
+  }
+  if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs');
+  throw new Error(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
+}
+
+/** Builds a model from in-memory artifacts (what model.toArtifacts() returns, or TF.js's). */
+export function fromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): Sequential {
+  checkOptionKeys('fromArtifacts', options, ['backend']);
+  return build(artifacts, options, 'fromArtifacts', 'weightSpecs');
+}
+
+/** The model.json fields that make up artifacts (own properties only; a hostile file gets no more). */
+function pick(j: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['format', 'modelTopology', 'trainingConfig', 'userDefinedMetadata', 'generatedBy']) {
+    if (Object.prototype.hasOwnProperty.call(j, key)) out[key] = j[key];
+  }
+  return out;
+}
+
+/** One expected weight of the model, with where it sits in the file. */
+interface Expected {
+  layer: Layer;
+  param: string;
+  shape: readonly number[];
+  /** Index of its spec in the file, once matched. */
+  spec?: number;
+}
+
+function build(artifacts: unknown, options: LoadOptions, owner: string, specsName: string): Sequential {
+  const root = new Untrusted(artifacts, '', owner);
+  if (artifacts === null || typeof artifacts !== 'object' || Array.isArray(artifacts)) root.fail('model artifacts { modelTopology, weightSpecs, weightData }');
+  root.object('model artifacts { modelTopology, weightSpecs, weightData }');
+  const format = root.get('format');
+  if (!format.isMissing() && format.value !== 'layers-model') format.fail(`'layers-model' (TF.js graph models are not Keras models)`);
+  const blueprint = readTopology(root.get('modelTopology'));
+
+  // Weights: specs, exact byte length, then each expected tensor matched by name and shape.
+  const specsField = new Untrusted(root.get('weightSpecs').value, specsName, owner);
+  const specs = readWeightSpecs(specsField);
+  const bytes = readWeightData(root.get('weightData'));
+  const offsets = layoutWeightData(specs, bytes.length, root.get('weightData'));
+  const expected: Expected[] = [];
+  let width = blueprint.inputDim;
+  for (const layer of blueprint.layers) {
+    for (const spec of layer.paramSpecs(width)) expected.push({ layer, param: spec.name, shape: spec.shape });
+    width = layer.outputDim(width);
+  }
+  const specAt = (i: number) => new Untrusted(specs[i], `${specsName}[${i}]`, owner);
+  const fileName = new Map<Expected, string>();
+  specs.forEach((spec, i) => {
+    if (spec.group === 'optimizer') return;
+    const names = () => expected.map((e) => `${e.layer.name}/${e.param}`).join(', ');
+    const match = expected.find((e) => nameMatches(spec.name, `${e.layer.name}/${e.param}`)) ?? specAt(i).get('name').fail(`the name of one of this model's weights (${names()})`);
+    if (match.spec !== undefined) specAt(i).get('name').fail(`a weight not listed before`, `'${spec.name}' a second time`);
+    if (spec.dtype !== 'float32') specAt(i).get('dtype').fail(`'float32'`);
+    if (!sameShape(spec.shape, match.shape)) specAt(i).get('shape').fail(`[${match.shape.join(', ')}] (from the topology)`, `[${spec.shape.join(', ')}]`);
+    match.spec = i;
+    fileName.set(match, spec.name);
+  });
+  const missing = expected.find((e) => e.spec === undefined);
+  if (missing) specsField.fail(`a list holding '${missing.layer.name}/${missing.param}' with shape [${missing.shape.join(', ')}]`, `${specs.length} specs without it`);
+  const values = expected.map((e) => readFloats(bytes, offsets[e.spec!], elementCount(e.shape), () => specAt(e.spec!)));
+
+  // Compile record and training state: sinew's own when present, else TF.js's trainingConfig.
+  const meta = root.get('userDefinedMetadata');
+  const sinew = meta.isMissing() ? undefined : meta.object().get('sinew');
+  let seed: number | undefined;
+  let epochsStarted = 0;
+  let compile: { optimizer: Optimizer; loss: LossSpec; metrics: string[]; tfjsSlots: 'same' | 'momentumFromAccumulator' | 'rmsIgnoringMoments' } | undefined;
+  if (sinew && !sinew.isMissing()) {
+    sinew.object();
+    sinew.get('format').int(1, 1);
+    seed = sinew.get('seed').int(0, 2 ** 31 - 1);
+    epochsStarted = sinew.get('epochsStarted').optional((f) => f.int(0, 2 ** 31 - 1), 0);
+    const record = sinew.get('compile');
+    if (!record.isMissing()) compile = { ...readCompileRecord(record.object()), tfjsSlots: 'same' };
+  } else if (!root.get('trainingConfig').isMissing()) {
+    compile = readTrainingConfig(root.get('trainingConfig'));
+  }
+  const state = compile ? readOptimizerState(compile, specs, specAt, offsets, bytes, expected, fileName, specsField) : undefined;
+
+  // ---- everything is checked; from here on a model is built ----
+  const model = new Sequential({ layers: blueprint.layers, name: blueprint.name, ...(seed === undefined ? {} : { seed }), ...(options.backend ? { backend: options.backend } : {}) });
+  try {
+    model.setWeights(values.map((data, i) => ({ data, shape: [...expected[i].shape] })));
+    if (compile) {
+      model.compile({ optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics });
+      compile.optimizer.iterations = state!.iterations;
+      if (state!.slots) model.restoreOptimizerSlots(state!.slots);
+    }
+    model.epochsStarted = epochsStarted;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** Exact name, or the same path under a scope prefix (Keras 3 converters write 'sequential/dense/kernel'). */
+function nameMatches(fileName: string, want: string): boolean {
+  return fileName === want || fileName.endsWith(`/${want}`);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * The optimizer's step count and slots from the 'optimizer' group: `iter`, then `<weight>/<slot>`
+ * for every weight — all present, or none (TF.js creates slots on the first step, so an untrained
+ * optimizer has only `iter`). Slot blocks come back in the parameter block's layout.
+ */
+function readOptimizerState(
+  compile: { optimizer: Optimizer; tfjsSlots: 'same' | 'momentumFromAccumulator' | 'rmsIgnoringMoments' },
+  specs: WeightSpec[],
+  specAt: (i: number) => Untrusted,
+  offsets: number[],
+  bytes: Uint8Array,
+  expected: Expected[],
+  fileName: Map<Expected, string>,
+  specsField: Untrusted,
+): { iterations: number; slots: Float32Array[] | undefined } {
+  const optimizer = compile.optimizer;
+  const names = slotNames(optimizer);
+  const groupIdx = specs.map((s, i) => (s.group === 'optimizer' ? i : -1)).filter((i) => i >= 0);
+  let iterations = 0;
+  const iterIdx = groupIdx.find((i) => specs[i].name === 'iter');
+  if (iterIdx !== undefined) {
+    if (specs[iterIdx].shape.length !== 0) specAt(iterIdx).get('shape').fail('[] (a scalar step count)');
+    const v = readScalar(bytes, offsets[iterIdx], specs[iterIdx].dtype);
+    iterations = new Untrusted(v, `${specsField.path}[${iterIdx}] (iter) value`, specsField.owner).int(0, 2 ** 31 - 1);
+  }
+  // TF.js's RMSProp keeps a momentum slot even at momentum 0; it carries nothing then.
+  const ignored = compile.tfjsSlots === 'rmsIgnoringMoments' ? ['momentum'] : [];
+  const slotIdx = new Map<string, number>();
+  for (const i of groupIdx) {
+    if (i === iterIdx) continue;
+    const name = specs[i].name;
+    const slash = name.lastIndexOf('/');
+    const slot = name.slice(slash + 1);
+    const unexpected = () => specAt(i).get('name').fail(`'iter' or '<weight>/<slot>' with a slot of ${optimizer.constructor.name} (${names.join(', ') || 'none'})`);
+    const owner = expected.find((e) => name.slice(0, slash) === fileName.get(e)) ?? unexpected();
+    if (!(names.includes(slot) || ignored.includes(slot))) unexpected();
+    if (ignored.includes(slot)) continue;
+    if (slotIdx.has(name)) specAt(i).get('name').fail('an optimizer weight not listed before', `'${name}' a second time`);
+    if (specs[i].dtype !== 'float32') specAt(i).get('dtype').fail(`'float32'`);
+    if (!sameShape(specs[i].shape, owner.shape)) specAt(i).get('shape').fail(`[${owner.shape.join(', ')}] (the shape of ${fileName.get(owner)})`, `[${specs[i].shape.join(', ')}]`);
+    slotIdx.set(name, i);
+  }
+  if (slotIdx.size === 0) return { iterations, slots: undefined };
+  const n = expected.reduce((s, e) => s + elementCount(e.shape), 0);
+  const slots = names.map((slot) => {
+    const block = new Float32Array(n);
+    let at = 0;
+    for (const e of expected) {
+      const key = `${fileName.get(e)}/${slot}`;
+      const i = slotIdx.get(key);
+      if (i === undefined) specsField.fail(`optimizer weights for every model weight or for none`, `none named '${key}'`);
+      block.set(readFloats(bytes, offsets[i], elementCount(e.shape), () => specAt(i)), at);
+      at += elementCount(e.shape);
+    }
+    return block;
+  });
+  if (compile.tfjsSlots === 'momentumFromAccumulator') {
+    // TF.js: a ← β·a + g, w ← w − lr·a;  Keras/sinew: m ← β·m − lr·g, w ← w + m;  so m = −lr·a.
+    const lr = (optimizer as SGD).learningRate;
+    for (let i = 0; i < n; i++) slots[0][i] = -lr * slots[0][i];
+  }
+  return { iterations, slots };
+}

@@ -1,0 +1,115 @@
+// Saving: a model → ModelArtifacts (synchronously, a consistent snapshot even from a callback inside
+// fit), then to a target — a directory (Node, Deno, Bun; written atomically by file_system.ts), a
+// function, or any TF.js-style handler with save(artifacts) (tf.io.browserIndexedDB(…) works).
+
+import type { Sequential } from '../model/sequential.js';
+import { VERSION } from '../version.js';
+import { toModelJson, type ModelArtifacts } from './artifacts.js';
+import { writeModelFiles } from './file_system.js';
+import { writeTopology } from './keras_topology.js';
+import { slotNames, writeCompileRecord, writeTrainingConfig } from './training_config.js';
+import { encodeWeights, type NamedTensor } from './weights.js';
+import { checkOptionKeys, describe } from '../errors.js';
+
+export interface SaveOptions {
+  /**
+   * Also save compile's loss, metrics and optimizer, the optimizer's state (step count and every
+   * slot) and where the training randomness continues, so that fit resumes exactly; default false (TF.js).
+   */
+  includeOptimizer?: boolean;
+}
+
+/** Where save() puts a model: a directory path, a function, or a TF.js IOHandler-like object. */
+export type SaveTarget = string | ((artifacts: ModelArtifacts) => unknown) | { save(artifacts: ModelArtifacts): unknown };
+
+/** What save() resolves to (TF.js SaveResult); a handler's own result is passed through. */
+export interface SaveResult {
+  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number };
+}
+
+function readIncludeOptimizer(owner: string, options: SaveOptions): boolean {
+  checkOptionKeys(owner, options, ['includeOptimizer']);
+  const v = options.includeOptimizer ?? false;
+  if (typeof v !== 'boolean') throw new Error(`${owner}: expected \`includeOptimizer\` to be a boolean, received ${describe(v)}`);
+  return v;
+}
+
+/** The model as artifacts; weights (and optimizer state) are copied, so later training does not change them. */
+export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, owner = 'toArtifacts'): ModelArtifacts {
+  const includeOptimizer = readIncludeOptimizer(owner, options);
+  const inputDim = model.inputDim;
+  if (model.layers.length === 0) throw new Error(`${owner}: the model has no layers; add layers first`);
+  if (inputDim === undefined) {
+    throw new Error(`${owner}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit first`);
+  }
+  if (includeOptimizer && !model.compiled) throw new Error(`${owner}: \`includeOptimizer: true\` needs a compiled model; call compile first or save without it`);
+  const layers = model.layers;
+  const weights = model.getWeights();
+  const tensors: NamedTensor[] = [];
+  const names: string[] = [];
+  let w = 0;
+  for (const layer of layers) {
+    for (const spec of layer.paramSpecs(layer.inDim)) {
+      const name = `${layer.name}/${spec.name}`;
+      names.push(name);
+      tensors.push({ name, shape: weights[w].shape, values: weights[w].data });
+      w++;
+    }
+  }
+  const sinew: Record<string, unknown> = { format: 1, seed: model.seed };
+  let trainingConfig: Record<string, unknown> | undefined;
+  if (includeOptimizer) {
+    const { optimizer, loss, metrics } = model.compiled!;
+    sinew.compile = writeCompileRecord(optimizer, loss, metrics);
+    sinew.epochsStarted = model.epochsStarted;
+    trainingConfig = writeTrainingConfig(optimizer, loss, metrics);
+    // TF.js's order: the step counter, then each slot over all weights.
+    tensors.push({ name: 'iter', shape: [], values: [optimizer.iterations], dtype: 'int32', group: 'optimizer' });
+    const slots = model.optimizerSlots();
+    const params = model.plan!.params;
+    slotNames(optimizer).forEach((slot, s) => {
+      let t = 0;
+      for (const layer of layers) {
+        layer.paramSpecs(layer.inDim).forEach((spec, j) => {
+          const start = (layer.params[j] - params) >> 2;
+          tensors.push({ name: `${names[t]}/${slot}`, shape: [...spec.shape], values: slots[s].subarray(start, start + tensors[t].values.length), group: 'optimizer' });
+          t++;
+        });
+      }
+    });
+  }
+  const { specs, data } = encodeWeights(tensors);
+  return {
+    modelTopology: writeTopology(model.name, inputDim, layers, VERSION),
+    weightSpecs: specs,
+    weightData: data,
+    format: 'layers-model',
+    generatedBy: `sinew ${VERSION}`,
+    convertedBy: null,
+    ...(trainingConfig ? { trainingConfig } : {}),
+    userDefinedMetadata: { sinew },
+  };
+}
+
+/** Saves to a directory (model.json + weights.bin), a function, or an object with save(artifacts). */
+export async function saveModel(model: Sequential, target: SaveTarget, options: SaveOptions = {}): Promise<SaveResult | unknown> {
+  const isHandler = typeof target === 'object' && target !== null && typeof (target as { save?: unknown }).save === 'function';
+  if (typeof target !== 'string' && typeof target !== 'function' && !isHandler) {
+    throw new Error(`save: expected \`target\` to be a directory path, a function (artifacts) => …, or an object with save(artifacts), received ${describe(target)}`);
+  }
+  if (typeof target === 'string' && target === '') throw new Error(`save: expected \`target\` to be a directory path, received ''`);
+  const artifacts = modelToArtifacts(model, options, 'save');
+  const data = artifacts.weightData as ArrayBuffer;
+  if (isHandler) return (target as { save(a: ModelArtifacts): unknown }).save(artifacts);
+  if (typeof target === 'function') await target(artifacts);
+  else await writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data));
+  return {
+    modelArtifactsInfo: {
+      dateSaved: new Date(),
+      modelTopologyType: 'JSON',
+      modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+      weightSpecsBytes: JSON.stringify(artifacts.weightSpecs).length,
+      weightDataBytes: data.byteLength,
+    },
+  };
+}
