@@ -23,6 +23,7 @@ export { ACTIVATION_NAMES, type ActivationSpec } from './activations.js';
 export { LOSS_NAMES, type LossSpec } from './losses.js';
 
 export { EarlyStopping, type Callback, type EarlyStoppingOptions } from './train/callbacks.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './train/checkpoint.js';
 export { History, type Logs } from './train/history.js';
 export type { FitOptions } from './train/fit.js';
 export type { MatrixLike, TargetLike } from './train/data.js';

@@ -3,7 +3,7 @@
 // runtime runs the build init() picks and the plain SIMD build; weights must equal Node's bit for bit.
 
 import { describe, expect, inject, it } from 'vitest';
-import { expectLossFalls, expectSameWeights } from './compare.js';
+import { expectLossFalls, expectSameWeights, expectSaveLoadExact } from './compare.js';
 import { binary, relaxedFlag, report, results, run, type ScenarioResult } from './tools.js';
 
 interface Runtime {
@@ -36,7 +36,9 @@ describe.each(RUNTIMES)('$name', (runtime) => {
     expect(auto.backend, 'init() picks relaxed SIMD where it validates').toBe('wasm-relaxed');
     expect(simd.backend).toBe('wasm-simd');
     expectLossFalls(auto);
+    expectSaveLoadExact(auto);
     expectLossFalls(simd);
+    expectSaveLoadExact(simd);
     expectSameWeights(simd, reference['wasm-simd'], `${auto.runtime}, wasm-simd vs ${referenceRuntime}`);
     expectSameWeights(auto, reference[runtime.relaxedMatches], `${auto.runtime}, wasm-relaxed vs ${referenceRuntime} ${runtime.relaxedMatches}`);
     report(

@@ -26,3 +26,11 @@ export function expectLossFalls(result: ScenarioResult): void {
   for (const loss of losses) expect(Number.isFinite(loss), `loss ${loss} is finite`).toBe(true);
   expect(losses[losses.length - 1], `losses ${losses.join(', ')}`).toBeLessThan(0.8 * losses[0]);
 }
+
+/** The in-memory save → load kept predictions bit for bit, and the copy trained one more epoch exactly as the original. */
+export function expectSaveLoadExact(result: ScenarioResult): void {
+  expect(result.saveLoad, `${result.runtime}: save/load result`).toEqual({ samePredictions: true, sameAfterOneMoreEpoch: true, weightBytes: result.saveLoad.weightBytes });
+  // The weights, Adam's two slots for each, and the step counter, 4 bytes each.
+  const n = result.weightShapes.reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
+  expect(result.saveLoad.weightBytes).toBe((3 * n + 1) * 4);
+}

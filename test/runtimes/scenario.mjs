@@ -8,7 +8,8 @@
  * @typedef {{ data: Float32Array, shape: number[] }} Matrix
  * @typedef {{
  *   runtime: string, backend: string, build: string, losses: number[], accuracy: number,
- *   weights: number[], weightShapes: number[][], hash: string, firstPrediction: number[], ms: number
+ *   weights: number[], weightShapes: number[][], hash: string, firstPrediction: number[], ms: number,
+ *   saveLoad: { samePredictions: boolean, sameAfterOneMoreEpoch: boolean, weightBytes: number }
  * }} ScenarioResult
  */
 
@@ -73,6 +74,19 @@ export async function runScenario({ sinew, datasets }, { build = 'auto' } = {}) 
   /** @type {Matrix[]} */
   const tensors = model.getWeights();
   const weights = tensors.flatMap((t) => Array.from(t.data));
+
+  // Save and load in memory (the form every runtime has), then one more epoch on both: the copy must
+  // predict and train exactly as the original does.
+  const artifacts = model.toArtifacts({ includeOptimizer: true });
+  const copy = sinew.fromArtifacts(artifacts);
+  const samePredictions = fnv1a(copy.predict(x).data) === fnv1a(probs.data) && copy.predict(x).data.every((v, i) => v === probs.data[i]);
+  await model.fit(x, y, { epochs: 1, batchSize: SCENARIO.batchSize, verbose: 0 });
+  await copy.fit(x, y, { epochs: 1, batchSize: SCENARIO.batchSize, verbose: 0 });
+  const flat = (m) => m.getWeights().flatMap((t) => Array.from(t.data));
+  const continued = flat(model);
+  const sameAfterOneMoreEpoch = flat(copy).every((v, i) => Object.is(v, continued[i]));
+  copy.dispose();
+  model.dispose();
   return {
     runtime: runtimeName(),
     backend: String(backend),
@@ -84,5 +98,6 @@ export async function runScenario({ sinew, datasets }, { build = 'auto' } = {}) 
     hash: fnv1a(weights),
     firstPrediction: Array.from(probs.data.subarray(0, classes)),
     ms: Math.round(performance.now() - start),
+    saveLoad: { samePredictions, sameAfterOneMoreEpoch, weightBytes: artifacts.weightData.byteLength },
   };
 }

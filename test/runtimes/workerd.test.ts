@@ -8,7 +8,7 @@ import { join, posix, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { expectLossFalls, expectSameWeights } from './compare.js';
+import { expectLossFalls, expectSameWeights, expectSaveLoadExact } from './compare.js';
 import { freePort, binary, report, resolveExport, ROOT, type ScenarioResult } from './tools.js';
 
 /** The conditions wrangler's bundler resolves with. */
@@ -91,6 +91,7 @@ it('workerd trains the iris model through the `workerd` export condition, bit-id
     expect(auto.runtime).toBe('workerd');
     expect(auto.backend).toBe('wasm-relaxed');
     expectLossFalls(auto);
+    expectSaveLoadExact(auto);
     expectSameWeights(auto, reference['wasm-relaxed'], `workerd wasm-relaxed vs ${referenceRuntime}`);
     expectSameWeights(simd, reference['wasm-simd'], `workerd wasm-simd vs ${referenceRuntime}`);
     report(

@@ -9,7 +9,7 @@ import { commands } from 'vitest/browser';
 import * as sinew from '../../../src/entry/browser.js';
 import * as datasets from '../../../src/datasets/index.js';
 import { fetchLoader, WasmLoadError } from '../../../src/runtime/load_bytes.js';
-import { expectLossFalls, expectSameWeights } from '../compare.js';
+import { expectLossFalls, expectSameWeights, expectSaveLoadExact } from '../compare.js';
 import { runScenario, type ScenarioResult } from '../scenario.mjs';
 
 declare module 'vitest/browser' {
@@ -30,6 +30,7 @@ it('Chromium trains the iris model with relaxed SIMD, bit-identical to Node for 
   expect(auto.runtime).toMatch(/Chrome\/\d+/);
   expect(auto.backend).toBe('wasm-relaxed');
   expectLossFalls(auto);
+  expectSaveLoadExact(auto);
   const [nodeRelaxed, nodeSimd] = await Promise.all([commands.nodeReference('wasm-relaxed'), commands.nodeReference('wasm-simd')]);
   expectSameWeights(auto, nodeRelaxed, `Chromium wasm-relaxed vs ${nodeRelaxed.runtime}`);
   expectSameWeights(simd, nodeSimd, `Chromium wasm-simd vs ${nodeSimd.runtime}`);
@@ -53,6 +54,7 @@ it('a browser without WebAssembly SIMD gets the TypeScript backend and one warni
   expect(message).toMatch(/^sinew: .*SIMD.*TypeScript backend/);
   expect(message).not.toContain('\n');
   expectLossFalls(result);
+  expectSaveLoadExact(result);
 });
 
 it('a .wasm that is not there fails with what was tried and how to fix it', async () => {
