@@ -12,33 +12,38 @@ import { SGD } from '../optimizers/sgd.js';
 import { checkOptionKeys, describe } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
 import { readModelJson, readWeightFiles } from './file_system.js';
+import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { readTopology } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, slotNames } from './training_config.js';
 import { Untrusted } from './untrusted.js';
 import { elementCount, layoutWeightData, MAX_ELEMENTS, readFloats, readScalar, readWeightData, readWeightSpecs, type WeightSpec } from './weights.js';
 
 export interface LoadOptions {
+  /** Options for fetch when loading from an http(s) URL (headers, credentials, …). */
+  requestInit?: RequestInit;
   /** Advanced: the backend instance to build the model on (as in SequentialOptions). */
   backend?: Backend;
 }
 
-/** Where loadModel reads from: a directory or model.json path, artifacts, or an object with load(). */
+/** Where loadModel reads from: a directory or model.json path, an http(s) URL of model.json, artifacts, or an object with load(). */
 export type LoadSource = string | ModelArtifacts | { load(): Promise<ModelArtifacts> | ModelArtifacts };
 
 /**
  * Loads a model saved by sinew, TF.js (`model.save`) or converted from Keras (tensorflowjs_converter).
  * @example
  *   const model = await loadModel('checkpoints/iris');          // Node, Deno, Bun
+ *   const model = await loadModel('https://example.com/iris/model.json');   // fetch, anywhere
  *   const model = await loadModel(tf.io.browserIndexedDB('m')); // any TF.js-style handler
  */
 export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
-  checkOptionKeys('loadModel', options, ['backend']);
+  checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
   if (typeof source === 'string') {
     if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
-    const { json, dir } = await readModelJson(source);
+    const http = isHttpUrl(source);
+    const { json, dir, url } = http ? { ...(await fetchModelJson(source, options.requestInit)), dir: '' } : { ...(await readModelJson(source)), url: undefined };
     const root = new Untrusted(json, '', 'loadModel');
     const { paths, specs } = readManifest(root);
-    const weightData = await readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json);
+    const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json);
     const j = json as Record<string, unknown>;
     const artifacts = { ...pick(j), weightSpecs: specs, weightData } as unknown as ModelArtifacts;
     return build(artifacts, options, 'loadModel', 'weightsManifest');

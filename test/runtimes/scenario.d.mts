@@ -19,6 +19,8 @@ export interface ScenarioResult {
   firstPrediction: number[];
   /** Wall time of the scenario inside the runtime (init included). */
   ms: number;
+  /** toArtifacts → fromArtifacts: predictions equal, one more epoch on both gives equal weights; the weight bytes saved. */
+  saveLoad: { samePredictions: boolean; sameAfterOneMoreEpoch: boolean; weightBytes: number };
 }
 
 export const SCENARIO: { seed: number; epochs: number; batchSize: number; learningRate: number };

@@ -1,0 +1,63 @@
+// Loading from an http(s) URL with fetch (what a page or a worker does): model.json, then the weight
+// files beside it; a manifest may not send the loader anywhere else.
+
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dense, loadModel, Sequential } from '../../src/index.js';
+import { initWasm, randomRows } from '../helpers/models.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sinew-http-'));
+let server: Server;
+let base = '';
+const requests: string[] = [];
+
+beforeAll(async () => {
+  await initWasm();
+  server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    try {
+      res.end(readFileSync(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))));
+    } catch {
+      res.statusCode = 404;
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadModel over HTTP', () => {
+  it('fetches model.json and its weights and predicts exactly as the saved model', async () => {
+    const model = new Sequential({ seed: 2, layers: [new Dense(5, { inputDim: 3, activation: 'tanh' }), new Dense(2, { activation: 'softmax' })] });
+    await model.save(join(dir, 'm'));
+    const loaded = await loadModel(`${base}/m/model.json`);
+    const x = randomRows(4, 3, 1);
+    expect(loaded.predict(x).data).toEqual(model.predict(x).data);
+    expect(requests.slice(-2)).toEqual(['/m/model.json', '/m/weights.bin']);
+  });
+
+  it('names the URL when the server answers 404', async () => {
+    await expect(loadModel(`${base}/missing/model.json`)).rejects.toThrow(`loadModel: fetching model.json ${base}/missing/model.json failed: HTTP 404`);
+  });
+
+  it.each([
+    ['../m/weights.bin', 'a parent directory'],
+    ['http://elsewhere.example/w.bin', 'another origin'],
+    ['/m/weights.bin', 'an absolute path'],
+  ])('refuses a manifest path to %s (%s) before fetching it', async (path) => {
+    const json = JSON.parse(readFileSync(join(dir, 'm', 'model.json'), 'utf8'));
+    json.weightsManifest[0].paths = [path];
+    writeFileSync(join(dir, 'evil.json'), JSON.stringify(json));
+    const before = requests.length;
+    await expect(loadModel(`${base}/evil.json`)).rejects.toThrow(`loadModel: expected \`weightsManifest paths[0]\` to be a relative path beside model.json (no scheme, no leading /, no ..), received '${path}'`);
+    expect(requests.length).toBe(before + 1); // only model.json was fetched
+  });
+});
