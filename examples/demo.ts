@@ -2,7 +2,10 @@
 // trained with progress on the WebAssembly backend and on the pure-TypeScript backend, and a table
 // of held-out accuracy, training time and samples/s side by side.
 
-import { Adam, Dense, Dropout, Sequential, backendName, datasets, init, l2 } from '../src/index.js';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Adam, Dense, Dropout, Sequential, backendName, datasets, init, l2, loadModel } from '../src/index.js';
 import type { Matrix } from '../src/index.js';
 
 interface Task {
@@ -66,6 +69,22 @@ function accuracy(probs: Matrix, labels: Matrix): number {
   return right / n;
 }
 
+/** Saves in TF.js's format (model.json + weights.bin, with the optimizer state) and loads it back. */
+async function saveAndReload(model: Sequential, xTest: Matrix, labels: Matrix): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sinew-demo-'));
+  try {
+    await model.save(dir, { includeOptimizer: true });
+    const loaded = await loadModel(dir);
+    const before = model.predict(xTest).data;
+    const same = loaded.predict(xTest).data.every((v, i) => v === before[i]);
+    const kb = (statSync(join(dir, 'weights.bin')).size / 1024).toFixed(1);
+    console.log(`  saved to ${dir} (model.json + ${kb} KiB weights.bin); reloaded: accuracy ${accuracy(loaded.predict(xTest), labels).toFixed(3)}, predictions identical: ${same ? 'yes' : 'NO'}`);
+    loaded.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface Row {
   task: string;
   backend: string;
@@ -103,6 +122,7 @@ for (const backend of ['auto', 'js'] as const) {
     const acc = accuracy(model.predict(d.xTest), d.labels);
     console.log(`  held-out accuracy ${acc.toFixed(3)} · ${seconds.toFixed(2)} s · ${Math.round(trained / seconds).toLocaleString('en')} samples/s`);
     rows.push({ task: task.name.split(':')[0], backend: backendName() ?? '?', accuracy: acc, seconds, samplesPerSecond: trained / seconds });
+    if (backend === 'auto') await saveAndReload(model, d.xTest, d.labels);
     model.dispose();
   }
 }
