@@ -316,7 +316,8 @@ function recordedCheck(json: unknown): { crc: number; bytes: number | undefined 
   if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) {
     throw new Error(`sinew: model.json userDefinedMetadata.sinew.weightsCrc32 must be an unsigned 32-bit integer, got ${JSON.stringify(crc)}`);
   }
-  if (bytes !== undefined && (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)) {
+  if (bytes === undefined) return { crc, bytes: undefined };
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
     throw new Error(`sinew: model.json userDefinedMetadata.sinew.weightsBytes must be a non-negative integer, got ${JSON.stringify(bytes)}`);
   }
   return { crc, bytes };
@@ -570,7 +571,7 @@ export async function writeModelFiles(
   const weightsPath = join(base, weightsName);
 
   await fs.mkdir(base, { recursive: true });
-  // mutated
+  await recordForeignCheck(fs, base, weightsName);
   await syncDir(fs, base);
   await hook?.(0);
 

@@ -120,8 +120,8 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   let seed: number | undefined;
   let epochsStarted = 0;
   let compile: { optimizer: Optimizer; loss: LossSpec; metrics: string[]; tfjsSlots: 'same' | 'momentumFromAccumulator' | 'rmsIgnoringMoments' } | undefined;
-  if (sinew && !sinew.isMissing()) {
-    sinew.object();
+  // The file layer may add weightsCrc32/weightsBytes to a foreign model.json; sinew's record has a format.
+  if (sinew && !sinew.isMissing() && !sinew.object().get('format').isMissing()) {
     sinew.get('format').int(1, 1);
     seed = sinew.get('seed').int(0, 2 ** 31 - 1);
     epochsStarted = sinew.get('epochsStarted').optional((f) => f.int(0, 2 ** 31 - 1), 0);
