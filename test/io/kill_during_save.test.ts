@@ -138,5 +138,5 @@ it('end to end: model.save killed mid-save leaves a directory loadModel reads, a
     model.dispose();
     loaded = gen;
   }
-  expect(loaded, 'the child committed saves between the kills').toBeGreaterThanOrEqual(10);
+  expect(loaded, 'the child committed saves between the kills').toBeGreaterThanOrEqual(3);
 }, 60_000);
