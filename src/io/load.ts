@@ -133,11 +133,14 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   const state = compile ? readOptimizerState(compile, specs, specAt, offsets, bytes, expected, fileName, specsField) : undefined;
 
   // ---- everything is checked; from here on a model is built ----
+  // The weights come from the file: skip drawing initial values that setWeights would overwrite.
+  for (const layer of blueprint.layers) layer.initialized = true;
   const model = new Sequential({ layers: blueprint.layers, name: blueprint.name, ...(seed === undefined ? {} : { seed }), ...(options.backend ? { backend: options.backend } : {}) });
   try {
-    model.setWeights(values.map((data, i) => ({ data, shape: [...expected[i].shape] })));
+    model.writeCheckedWeights(values); // names, shapes and finiteness were checked above
     if (compile) {
       model.compile({ optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics });
+      // (restoreOptimizerSlots lays the plan out again with room for the slots, carrying the weights over.)
       compile.optimizer.iterations = state!.iterations;
       if (state!.slots) model.restoreOptimizerSlots(state!.slots);
     }

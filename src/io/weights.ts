@@ -101,8 +101,12 @@ export function layoutWeightData(specs: readonly WeightSpec[], byteLength: numbe
 /** Reads `count` little-endian float32 values at `offset` (a copy), rejecting non-finite ones. */
 export function readFloats(bytes: Uint8Array, offset: number, count: number, where: () => Untrusted): Float32Array {
   const out = new Float32Array(count);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
-  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + count * 4));
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  }
   for (let i = 0; i < count; i++) {
     if (!Number.isFinite(out[i])) where().fail('finite numbers', `${out[i]} at index ${i}`);
   }

@@ -292,6 +292,15 @@ export class Sequential {
     return modelToArtifacts(this, options);
   }
 
+  /** @internal writes already-checked weights (getWeights() order and shapes, finite float32) straight into the block. */
+  writeCheckedWeights(values: readonly Float32Array[]): void {
+    const heap = this.backend.arena.heap();
+    let i = 0;
+    for (const layer of this.layerList) {
+      for (let j = 0; j < layer.params.length; j++) heap.set(values[i++], layer.params[j] >> 2);
+    }
+  }
+
   /** Releases the model's memory. Any later call throws. */
   dispose(): void {
     if (this.disposed) return;
