@@ -34,24 +34,36 @@ const KERAS_TO_ACTIVATION: Record<string, string> = {
   silu: 'silu',
   softmax: 'softmax',
 };
+/** table[key] if it is the table's own entry: a plain lookup of 'constructor' or 'toString' finds Object.prototype's. */
+function own(table: Record<string, string>, key: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** Keras 3 default slopes of the activation *functions* (the LeakyReLU *layer* defaults to 0.3). */
 const FUNCTION_ALPHA: Record<string, number> = { leakyRelu: 0.2, elu: 1 };
 
-/** A Dense `activation` string, plus the alpha when it is not the function's default (sinew's own key). */
+/**
+ * A Dense `activation` string. With a slope other than the function's default it becomes sinew's own
+ * name ('sinew_elu', 'sinew_leaky_relu') plus the alpha: TF.js and Keras then refuse the file loudly
+ * instead of reading 'elu' with their default slope and predicting something else.
+ */
 export function writeActivation(act: ResolvedActivation): { activation: string; alpha?: number } {
   const activation = ACTIVATION_TO_KERAS[act.name];
   const def = FUNCTION_ALPHA[act.name];
-  return def !== undefined && act.alpha !== def ? { activation, alpha: act.alpha } : { activation };
+  return def !== undefined && act.alpha !== def ? { activation: `sinew_${activation}`, alpha: act.alpha } : { activation };
 }
 
 /** Reads an activation string (and sinew's optional alpha) into a resolved activation. */
 export function readActivation(field: Untrusted, alphaField: Untrusted): ResolvedActivation {
   const name = field.optional((f) => f.string(64), 'linear');
   if (name === 'gelu') field.fail(`'gelu_new' (the tanh approximation sinew computes; the exact erf form 'gelu' is not supported)`, `'gelu'`);
-  const sinewName = KERAS_TO_ACTIVATION[name];
-  if (!sinewName) field.fail(`one of ${Object.keys(KERAS_TO_ACTIVATION).map((n) => `'${n}'`).join(', ')}`);
-  if (alphaField.isMissing()) return resolveActivation(sinewName);
-  if (FUNCTION_ALPHA[sinewName] === undefined) alphaField.fail(`absent (activation '${name}' takes no alpha)`);
+  const parametrised = name === 'sinew_elu' || name === 'sinew_leaky_relu';
+  const sinewName = own(KERAS_TO_ACTIVATION, parametrised ? name.slice('sinew_'.length) : name);
+  if (!sinewName) field.fail(`one of ${[...Object.keys(KERAS_TO_ACTIVATION), 'sinew_elu', 'sinew_leaky_relu'].map((n) => `'${n}'`).join(', ')}`);
+  if (!parametrised) {
+    if (!alphaField.isMissing()) alphaField.fail(`absent (activation '${name}' has Keras's default slope; sinew writes 'sinew_${name}' with an alpha)`);
+    return resolveActivation(sinewName);
+  }
   return resolveActivation({ name: sinewName, alpha: alphaField.number(0, 1e6) });
 }
 
@@ -108,14 +120,14 @@ const STRING_TO_NAME: Record<string, string> = {
 export function readInitializer(field: Untrusted, fallback: string): Initializer {
   if (field.isMissing()) return inits[fallback as 'zeros']();
   if (typeof field.value === 'string') {
-    const name = STRING_TO_NAME[field.value];
+    const name = own(STRING_TO_NAME, field.value);
     if (!name) field.fail(`an initializer name such as 'glorot_uniform' or { class_name, config }`);
     return inits[name as 'zeros']();
   }
   const className = field.get('class_name').string(64);
   const config = field.get('config');
   if (!config.isMissing()) config.object();
-  const known = CLASS_TO_NAME[className];
+  const known = own(CLASS_TO_NAME, className);
   if (known) return inits[known as 'zeros']();
   if (className === 'VarianceScaling') {
     const scale = config.get('scale').optional((f) => f.number(0, 1e6), 1);

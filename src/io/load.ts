@@ -14,7 +14,7 @@ import { readManifest, type ModelArtifacts } from './artifacts.js';
 import { readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { readTopology } from './keras_topology.js';
-import { readCompileRecord, readTrainingConfig, slotNames } from './training_config.js';
+import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
 import { Untrusted } from './untrusted.js';
 import { elementCount, layoutWeightData, MAX_ELEMENTS, readFloats, readScalar, readWeightData, readWeightSpecs, type WeightSpec } from './weights.js';
 
@@ -74,6 +74,8 @@ function pick(j: Record<string, unknown>): Record<string, unknown> {
 interface Expected {
   layer: Layer;
   param: string;
+  /** Position among the layer's weights (Keras 3 stores them by position: 'dense/vars/0'). */
+  index: number;
   shape: readonly number[];
   /** Index of its spec in the file, once matched. */
   spec?: number;
@@ -95,7 +97,7 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   const expected: Expected[] = [];
   let width = blueprint.inputDim;
   for (const layer of blueprint.layers) {
-    for (const spec of layer.paramSpecs(width)) expected.push({ layer, param: spec.name, shape: spec.shape });
+    layer.paramSpecs(width).forEach((spec, index) => expected.push({ layer, param: spec.name, index, shape: spec.shape }));
     width = layer.outputDim(width);
   }
   const specAt = (i: number) => new Untrusted(specs[i], `${specsName}[${i}]`, owner);
@@ -103,7 +105,7 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   specs.forEach((spec, i) => {
     if (spec.group === 'optimizer') return;
     const names = () => expected.map((e) => `${e.layer.name}/${e.param}`).join(', ');
-    const match = expected.find((e) => nameMatches(spec.name, `${e.layer.name}/${e.param}`)) ?? specAt(i).get('name').fail(`the name of one of this model's weights (${names()})`);
+    const match = expected.find((e) => nameMatches(spec.name, e)) ?? specAt(i).get('name').fail(`the name of one of this model's weights (${names()})`);
     if (match.spec !== undefined) specAt(i).get('name').fail(`a weight not listed before`, `'${spec.name}' a second time`);
     if (spec.dtype !== 'float32') specAt(i).get('dtype').fail(`'float32'`);
     if (!sameShape(spec.shape, match.shape)) specAt(i).get('shape').fail(`[${match.shape.join(', ')}] (from the topology)`, `[${spec.shape.join(', ')}]`);
@@ -126,10 +128,10 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
     seed = sinew.get('seed').int(0, 2 ** 31 - 1);
     epochsStarted = sinew.get('epochsStarted').optional((f) => f.int(0, 2 ** 31 - 1), 0);
     const record = sinew.get('compile');
-    if (!record.isMissing()) compile = { ...readCompileRecord(record.object()), tfjsSlots: 'same' };
-  } else if (!root.get('trainingConfig').isMissing()) {
-    compile = readTrainingConfig(root.get('trainingConfig'));
+    // A record whose trainingConfig no longer matches the file's was carried over by TF.js, which re-compiled.
+    if (!record.isMissing() && recordMatches(record.object(), root.get('trainingConfig'))) compile = { ...readCompileRecord(record), tfjsSlots: 'same' };
   }
+  if (!compile && !root.get('trainingConfig').isMissing()) compile = readTrainingConfig(root.get('trainingConfig'));
   const state = compile ? readOptimizerState(compile, specs, specAt, offsets, bytes, expected, fileName, specsField) : undefined;
 
   // ---- everything is checked; from here on a model is built ----
@@ -152,9 +154,13 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   return model;
 }
 
-/** Exact name, or the same path under a scope prefix (Keras 3 converters write 'sequential/dense/kernel'). */
-function nameMatches(fileName: string, want: string): boolean {
-  return fileName === want || fileName.endsWith(`/${want}`);
+/**
+ * Exact name, or the same path under a scope prefix (Keras 3 `.h5` files converted: 'sequential/dense/kernel');
+ * or, from Keras 3 `.keras` files converted, the layer's variables by position ('layers/dense/vars/0').
+ */
+function nameMatches(fileName: string, e: Expected): boolean {
+  const endsAs = (want: string) => fileName === want || fileName.endsWith(`/${want}`);
+  return endsAs(`${e.layer.name}/${e.param}`) || endsAs(`${e.layer.name}/vars/${e.index}`);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -195,13 +201,17 @@ function readOptimizerState(
     const slash = name.lastIndexOf('/');
     const slot = name.slice(slash + 1);
     const unexpected = () => specAt(i).get('name').fail(`'iter' or '<weight>/<slot>' with a slot of ${optimizer.constructor.name} (${names.join(', ') || 'none'})`);
-    const owner = expected.find((e) => name.slice(0, slash) === fileName.get(e)) ?? unexpected();
+    // TF.js names slots after its variables, which it de-duplicates per process ('dense/kernel_1/m' for
+    // the weight saved as 'dense/kernel' when another model took that name first).
+    const prefix = name.slice(0, slash);
+    const owner = expected.find((e) => prefix === fileName.get(e)) ?? expected.find((e) => prefix.replace(/_\d+$/, '') === fileName.get(e)) ?? unexpected();
+    const key = `${fileName.get(owner)}/${slot}`;
     if (!(names.includes(slot) || ignored.includes(slot))) unexpected();
     if (ignored.includes(slot)) continue;
-    if (slotIdx.has(name)) specAt(i).get('name').fail('an optimizer weight not listed before', `'${name}' a second time`);
+    if (slotIdx.has(key)) specAt(i).get('name').fail('an optimizer weight not listed before', `'${name}' a second time`);
     if (specs[i].dtype !== 'float32') specAt(i).get('dtype').fail(`'float32'`);
     if (!sameShape(specs[i].shape, owner.shape)) specAt(i).get('shape').fail(`[${owner.shape.join(', ')}] (the shape of ${fileName.get(owner)})`, `[${specs[i].shape.join(', ')}]`);
-    slotIdx.set(name, i);
+    slotIdx.set(key, i);
   }
   if (slotIdx.size === 0) return { iterations, slots: undefined };
   const n = expected.reduce((s, e) => s + elementCount(e.shape), 0);

@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts } from './artifacts.js';
 import { writeModelFiles } from './file_system.js';
 import { writeTopology } from './keras_topology.js';
-import { slotNames, writeCompileRecord, writeTrainingConfig } from './training_config.js';
+import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
 import { checkOptionKeys, describe } from '../errors.js';
 
@@ -60,9 +60,10 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
   let trainingConfig: Record<string, unknown> | undefined;
   if (includeOptimizer) {
     const { optimizer, loss, metrics } = model.compiled!;
-    sinew.compile = writeCompileRecord(optimizer, loss, metrics);
+    const record = writeCompileRecord(optimizer, loss, metrics);
+    sinew.compile = record;
     sinew.epochsStarted = model.epochsStarted;
-    trainingConfig = writeTrainingConfig(optimizer, loss, metrics);
+    trainingConfig = record.trainingConfig ?? undefined;
     // TF.js's order: the step counter, then each slot over all weights.
     tensors.push({ name: 'iter', shape: [], values: [optimizer.iterations], dtype: 'int32', group: 'optimizer' });
     const slots = model.optimizerSlots();

@@ -4,9 +4,8 @@
 // same state as sinew's: Adam, Adagrad, plain SGD; and the loss takes probabilities). Reading takes
 // sinew's record when present, else the TF.js/Keras trainingConfig.
 
-import { describe } from '../errors.js';
-import { resolveLoss, type LossSpec, type ResolvedLoss } from '../losses.js';
-import type { ResolvedMetric } from '../metrics.js';
+import { LOSS_NAMES, resolveLoss, type LossSpec, type ResolvedLoss } from '../losses.js';
+import { METRIC_NAMES, resolveMetrics, type ResolvedMetric } from '../metrics.js';
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -35,6 +34,12 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export interface CompileRecord {
   optimizer: { className: string; config: Record<string, unknown> };
+  /**
+   * The trainingConfig written beside this record (null: none). TF.js carries userDefinedMetadata
+   * through its own load and save, so a file TF.js re-compiled holds a stale record: it is trusted
+   * only while the file's trainingConfig is still this one.
+   */
+  trainingConfig: Record<string, unknown> | null;
   loss: { name: string; fromLogits: boolean };
   metrics: string[];
 }
@@ -42,12 +47,31 @@ export interface CompileRecord {
 /** sinew's exact record of a compile call. */
 export function writeCompileRecord(optimizer: Optimizer, loss: ResolvedLoss, metrics: readonly ResolvedMetric[]): CompileRecord {
   const config = Object.fromEntries(Object.entries(optimizer.getConfig()).filter(([, v]) => v !== undefined));
-  return { optimizer: { className: optimizer.constructor.name, config }, loss: { name: loss.name, fromLogits: loss.fromLogits }, metrics: metrics.map((m) => m.key) };
+  return {
+    optimizer: { className: optimizer.constructor.name, config },
+    trainingConfig: writeTrainingConfig(optimizer, loss, metrics) ?? null,
+    loss: { name: loss.name, fromLogits: loss.fromLogits },
+    metrics: metrics.map((m) => m.key),
+  };
+}
+
+/** Whether the record was written with this trainingConfig (compared as JSON, both being plain data). */
+export function recordMatches(record: Untrusted, trainingConfig: Untrusted): boolean {
+  const written = record.get('trainingConfig');
+  const current = trainingConfig.isMissing() ? null : trainingConfig.value;
+  try {
+    return JSON.stringify(written.isMissing() ? null : written.value) === JSON.stringify(current);
+  } catch {
+    return false; // absurdly deep JSON: not the record sinew wrote
+  }
 }
 
 /** TF.js's trainingConfig, or undefined when TF.js would read it differently from sinew. */
 export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, metrics: readonly ResolvedMetric[]): Record<string, unknown> | undefined {
   if (loss.fromLogits) return undefined;
+  // TF.js optimizers do not clip, and its Adagrad's epsilon is fixed at 1e-7: it would train differently.
+  if (optimizer.clipNorm !== undefined || optimizer.globalClipNorm !== undefined || optimizer.clipValue !== undefined) return undefined;
+  if (optimizer instanceof Adagrad && optimizer.epsilon !== 1e-7) return undefined;
   let optimizerConfig: { class_name: string; config: Record<string, unknown> } | undefined;
   if (optimizer instanceof Adam) {
     optimizerConfig = { class_name: 'Adam', config: { learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon } };
@@ -69,12 +93,17 @@ const OPTIMIZERS: Record<string, { make: (o: Record<string, unknown>) => Optimiz
   Adagrad: { make: (o) => new Adagrad(o), numbers: ['initialAccumulatorValue', 'epsilon'], booleans: [] },
 };
 const BASE_NUMBERS = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue'];
+/** The names a file may use, for messages (the losses' canonical spellings; snake_case is accepted too). */
+const LOSS_CHOICES = `one of ${LOSS_NAMES.slice(0, 7).map((n) => `'${n}'`).join(', ')} (or Keras's snake_case spelling)`;
+const METRIC_CHOICES = `one of ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}`;
 
 /** Runs a constructor that validates its options, re-throwing its message with the file's field. */
 function build<T>(field: Untrusted, make: () => T): T {
   try {
     return make();
   } catch (e) {
+    // A value read inside `make` that failed already names its own field.
+    if (e instanceof Error && e.message.startsWith(`${field.owner}: `)) throw e;
     throw new Error(`${field.owner}: \`${field.path}\` is not a valid configuration: ${(e as Error).message}`);
   }
 }
@@ -94,9 +123,19 @@ export function readCompileRecord(field: Untrusted): { optimizer: Optimizer; los
   }
   const optimizer = build(config, () => entry.make(options));
   const lossField = field.get('loss');
-  const loss = { name: lossField.get('name').string(64), fromLogits: lossField.get('fromLogits').boolean() };
-  build(lossField, () => resolveLoss(loss));
-  const metrics = field.get('metrics').array(16, 'an array of metric names').map((m) => m.string(64));
+  const nameField = lossField.get('name');
+  const loss = { name: nameField.string(64), fromLogits: lossField.get('fromLogits').boolean() };
+  const resolved = build(lossField, () => resolveLoss(loss));
+  // Own names only: resolveLoss's table lookup also finds Object.prototype's 'toString', 'constructor', …
+  if (!LOSS_NAMES.includes(loss.name)) nameField.fail(LOSS_CHOICES);
+  const metricsField = field.get('metrics');
+  const metrics = metricsField.array(16, 'an array of metric names').map((m) => {
+    const name = m.string(64);
+    if (!METRIC_NAMES.includes(name)) m.fail(METRIC_CHOICES);
+    return name;
+  });
+  // What compile would refuse ('accuracy' with mse, a name twice) fails here, naming the field.
+  build(metricsField, () => resolveMetrics(metrics, resolved));
   return { optimizer, loss, metrics };
 }
 
@@ -148,11 +187,19 @@ export function readTrainingConfig(field: Untrusted): { optimizer: Optimizer; lo
   const lossField = field.get('loss');
   if (typeof lossField.value !== 'string') lossField.fail('a loss name such as "categorical_crossentropy" (one output)');
   const loss = lossField.string(64);
-  build(lossField, () => resolveLoss(loss));
+  const resolved = build(lossField, () => resolveLoss(loss));
+  // Own names only (see readCompileRecord); compile receives the camelCase spelling.
+  if (!LOSS_NAMES.includes(loss) || !LOSS_NAMES.includes(toCamel(loss))) lossField.fail(LOSS_CHOICES);
   const m = field.get('metrics');
   let metrics: string[] = [];
-  if (Array.isArray(m.value)) metrics = m.array(16).map((f) => toCamel(f.string(64)));
-  else if (!m.isMissing() && m.keys().length > 0) m.fail(`a list of metric names (per-output metrics are not supported), received ${describe(m.value)}`);
+  if (Array.isArray(m.value)) {
+    metrics = m.array(16).map((f) => {
+      const name = toCamel(f.string(64));
+      if (!METRIC_NAMES.includes(name)) f.fail(`${METRIC_CHOICES} (or Keras's snake_case spelling)`);
+      return name;
+    });
+  } else if (!m.isMissing() && m.keys().length > 0) m.fail('a list of metric names (per-output metrics are not supported)');
+  build(m, () => resolveMetrics(metrics, resolved));
   return { optimizer, loss: toCamel(loss), metrics, tfjsSlots };
 }
 
