@@ -50,7 +50,8 @@ export function resolveActivation(spec: ActivationSpec | undefined | null, owner
   if (spec === undefined || spec === null) spec = 'linear';
   const name = typeof spec === 'string' ? spec : spec && typeof spec === 'object' ? spec.name : undefined;
   if (typeof name !== 'string') throw new Error(`${owner}: expected \`activation\` to be a name such as 'relu' or { name, alpha }, received ${describe(spec)}`);
-  const canonical = ALIASES[name] ?? ALIASES[name.toLowerCase()] ?? name;
+  const alias = (key: string) => (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined); // own entries only
+  const canonical = alias(name) ?? alias(name.toLowerCase()) ?? name;
   const entry = TABLE.find((e) => e.name === canonical);
   if (!entry) throw unknownNameError('activation', name, ACTIVATION_NAMES);
   let alpha = entry.alpha ?? 0;

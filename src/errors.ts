@@ -3,12 +3,13 @@
 // all over the library calls these helpers; nothing here changes any state.
 
 /** A short, readable rendering of a received value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+export function describe(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return value.length > 80 ? `'${value.slice(0, 77)}…' (${value.length} characters)` : `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return value.length <= 6 ? `[${value.map(describe).join(', ')}]` : `an array of length ${value.length}`;
+  // Short arrays are shown, two levels deep at most (a hostile value may nest thousands of levels).
+  if (Array.isArray(value)) return value.length <= 6 && depth < 2 ? `[${value.map((v) => describe(v, depth + 1)).join(', ')}]` : `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
   const name = (value as object).constructor?.name;
   return name && name !== 'Object' ? `a ${name}` : 'an object';

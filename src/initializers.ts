@@ -101,7 +101,8 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(BY_NAME);
 /** A name (`'heNormal'`, `'he_normal'`) or an Initializer object → an Initializer. */
 export function resolveInitializer(spec: string | Initializer, owner: string, arg: string): Initializer {
   if (typeof spec === 'string') {
-    const make = BY_NAME[ALIASES[spec] ?? spec];
+    const name = Object.hasOwn(ALIASES, spec) ? ALIASES[spec] : spec;
+    const make = Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined; // own entries only: not 'constructor'
     if (!make) throw unknownNameError('initializer', spec, INITIALIZER_NAMES);
     return make();
   }

@@ -39,7 +39,7 @@ export function resolveLoss(spec: LossSpec | undefined): ResolvedLoss {
   if (spec === undefined) throw new Error(`compile: expected \`loss\` to be a loss name such as 'categoricalCrossentropy', received undefined`);
   const name = typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.name : undefined;
   if (typeof name !== 'string') throw new Error(`compile: expected \`loss\` to be a loss name or { name, fromLogits }, received ${describe(spec)}`);
-  const kind = NAMES[name];
+  const kind = Object.hasOwn(NAMES, name) ? NAMES[name] : undefined; // own entries only: not 'toString'
   if (!kind) throw unknownNameError('loss', name, LOSS_NAMES.slice(0, 7));
   let fromLogits = false;
   if (typeof spec === 'object') {

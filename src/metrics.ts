@@ -33,7 +33,7 @@ export function resolveMetrics(spec: unknown, loss: ResolvedLoss): ResolvedMetri
   const out: ResolvedMetric[] = [];
   for (const name of spec) {
     if (typeof name !== 'string') throw new Error(`compile: expected each metric to be a name such as 'accuracy', received ${describe(name)}`);
-    let kind: MetricKind | undefined = DIRECT[name];
+    let kind: MetricKind | undefined = Object.hasOwn(DIRECT, name) ? DIRECT[name] : undefined; // own entries only
     if (name === 'accuracy' || name === 'acc') {
       // Keras compile_utils: the accuracy that matches the loss.
       kind = loss.kind === 'bce' ? 'binaryAccuracy' : loss.kind === 'sparseCce' ? 'sparseCategoricalAccuracy' : loss.kind === 'cce' ? 'categoricalAccuracy' : undefined;

@@ -47,16 +47,19 @@ export function toModelJson(a: ModelArtifacts, weightsPath: string): ModelJson {
 }
 
 /** The weight files a model.json names, in order, and its specs concatenated (checked later, with the data). */
-export function readManifest(json: Untrusted): { paths: string[]; specs: unknown[] } {
+export function readManifest(json: Untrusted): { paths: string[]; specs: unknown[]; specsName: string } {
   json.object('a model.json object');
   const paths: string[] = [];
   const specs: unknown[] = [];
-  for (const group of json.get('weightsManifest').array(1000, 'an array of { paths, weights } groups')) {
+  const groups = json.get('weightsManifest').array(1000, 'an array of { paths, weights } groups');
+  for (const group of groups) {
     group.object();
     for (const p of group.get('paths').array(1000, 'an array of file names')) paths.push(p.string(1024));
     const weights = group.get('weights');
     weights.array(100_000, 'an array of weight specs');
     specs.push(...(weights.value as unknown[]));
   }
-  return { paths, specs };
+  // How errors name the specs: exactly, for the usual single group.
+  const specsName = groups.length === 1 ? 'weightsManifest[0].weights' : 'weightsManifest[*].weights (all groups in order)';
+  return { paths, specs, specsName };
 }

@@ -64,7 +64,7 @@ function fileSystem(): FsPromises {
   const fs = (globalThis as RuntimeGlobals).process?.getBuiltinModule?.('node:fs/promises') as FsPromises | undefined;
   if (!fs) {
     throw new Error(
-      'sinew: saving to a path needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in browsers/workers use model.toArtifacts() / a save handler',
+      'sinew: a path needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in browsers and workers use toArtifacts()/fromArtifacts(), a URL, or a save/load handler',
     );
   }
   return fs;
@@ -334,15 +334,22 @@ function manifestPaths(json: unknown): unknown[] | undefined {
   return paths;
 }
 
-/** Drops "__proto__" keys: JSON.parse makes them plain own properties, but a later Object.assign or
- *  `obj[key] = …` copy by a careless caller would turn one into a prototype change. */
-function dropProtoKeys(key: string, value: unknown): unknown {
-  return key === '__proto__' ? undefined : value;
+/** Errors of this file start 'sinew: '; a caller names itself instead ('loadModel: …', 'save: …'). */
+export async function asOwner<T>(owner: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (cause) {
+    if (cause instanceof Error && cause.constructor === Error && cause.message.startsWith('sinew: ')) {
+      throw new Error(`${owner}: ${cause.message.slice('sinew: '.length)}`, { cause: cause.cause });
+    }
+    throw cause;
+  }
 }
 
 /**
  * Reads `<path>/model.json` (or `path` itself if it ends in .json; `path` may be a file:// URL):
- * the parsed JSON (untrusted: only parsed, with "__proto__" keys dropped), its text, and its directory.
+ * the parsed JSON (untrusted: only parsed; JSON.parse makes a "__proto__" key a plain own property,
+ * which the loader's checks refuse), its text, and its directory.
  */
 export async function readModelJson(path: string): Promise<{ json: unknown; dir: string; text: string }> {
   const fs = fileSystem();
@@ -370,7 +377,7 @@ export async function readModelJson(path: string): Promise<{ json: unknown; dir:
   }
   let json: unknown;
   try {
-    json = JSON.parse(text, dropProtoKeys);
+    json = JSON.parse(text); // no reviver: a reviver recurses, and deeply nested files would overflow the stack
   } catch (cause) {
     throw new Error(`sinew: ${file} is not valid JSON: ${message(cause)}`, { cause });
   }

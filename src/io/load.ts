@@ -11,7 +11,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
 import { checkOptionKeys, describe } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
-import { readModelJson, readWeightFiles } from './file_system.js';
+import { asOwner, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { readTopology } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
@@ -40,25 +40,25 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
   if (typeof source === 'string') {
     if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
     const http = isHttpUrl(source);
-    const { json, dir, url } = http ? { ...(await fetchModelJson(source, options.requestInit)), dir: '' } : { ...(await readModelJson(source)), url: undefined };
+    const { json, dir, url } = http ? { ...(await fetchModelJson(source, options.requestInit)), dir: '' } : { ...(await asOwner('loadModel', readModelJson(source))), url: undefined };
     const root = new Untrusted(json, '', 'loadModel');
-    const { paths, specs } = readManifest(root);
-    const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json);
+    const { paths, specs, specsName } = readManifest(root);
+    const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await asOwner('loadModel', readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json));
     const j = json as Record<string, unknown>;
     const artifacts = { ...pick(j), weightSpecs: specs, weightData } as unknown as ModelArtifacts;
-    return build(artifacts, options, 'loadModel', 'weightsManifest');
+    return build(artifacts, options, 'loadModel', specsName, `weight files (${paths.join(', ')})`);
   }
   if (source !== null && typeof source === 'object' && typeof (source as { load?: unknown }).load === 'function') {
-    return build(await (source as { load(): ModelArtifacts | Promise<ModelArtifacts> }).load(), options, 'loadModel', 'weightSpecs');
+    return build(await (source as { load(): ModelArtifacts | Promise<ModelArtifacts> }).load(), options, 'loadModel', 'weightSpecs', 'weightData');
   }
-  if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs');
+  if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs', 'weightData');
   throw new Error(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
 }
 
 /** Builds a model from in-memory artifacts (what model.toArtifacts() returns, or TF.js's). */
 export function fromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): Sequential {
   checkOptionKeys('fromArtifacts', options, ['backend']);
-  return build(artifacts, options, 'fromArtifacts', 'weightSpecs');
+  return build(artifacts, options, 'fromArtifacts', 'weightSpecs', 'weightData');
 }
 
 /** The model.json fields that make up artifacts (own properties only; a hostile file gets no more). */
@@ -81,7 +81,8 @@ interface Expected {
   spec?: number;
 }
 
-function build(artifacts: unknown, options: LoadOptions, owner: string, specsName: string): Sequential {
+/** `specsName`, `dataName`: how errors name the specs and the bytes (artifacts' fields, or model.json's manifest and files). */
+function build(artifacts: unknown, options: LoadOptions, owner: string, specsName: string, dataName: string): Sequential {
   const root = new Untrusted(artifacts, '', owner);
   if (artifacts === null || typeof artifacts !== 'object' || Array.isArray(artifacts)) root.fail('model artifacts { modelTopology, weightSpecs, weightData }');
   root.object('model artifacts { modelTopology, weightSpecs, weightData }');
@@ -93,7 +94,7 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   const specsField = new Untrusted(root.get('weightSpecs').value, specsName, owner);
   const specs = readWeightSpecs(specsField);
   const bytes = readWeightData(root.get('weightData'));
-  const offsets = layoutWeightData(specs, bytes.length, root.get('weightData'));
+  const offsets = layoutWeightData(specs, bytes.length, new Untrusted(undefined, dataName, owner));
   const expected: Expected[] = [];
   let width = blueprint.inputDim;
   for (const layer of blueprint.layers) {

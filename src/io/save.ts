@@ -5,7 +5,7 @@
 import type { Sequential } from '../model/sequential.js';
 import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts } from './artifacts.js';
-import { writeModelFiles } from './file_system.js';
+import { asOwner, writeModelFiles } from './file_system.js';
 import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
@@ -103,7 +103,7 @@ export async function saveModel(model: Sequential, target: SaveTarget, options: 
   const data = artifacts.weightData as ArrayBuffer;
   if (isHandler) return (target as { save(a: ModelArtifacts): unknown }).save(artifacts);
   if (typeof target === 'function') await target(artifacts);
-  else await writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data));
+  else await asOwner('save', writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data)));
   return {
     modelArtifactsInfo: {
       dateSaved: new Date(),

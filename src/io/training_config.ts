@@ -125,9 +125,8 @@ export function readCompileRecord(field: Untrusted): { optimizer: Optimizer; los
   const lossField = field.get('loss');
   const nameField = lossField.get('name');
   const loss = { name: nameField.string(64), fromLogits: lossField.get('fromLogits').boolean() };
+  if (!LOSS_NAMES.includes(loss.name)) nameField.fail(LOSS_CHOICES); // named here, before resolveLoss's own message
   const resolved = build(lossField, () => resolveLoss(loss));
-  // Own names only: resolveLoss's table lookup also finds Object.prototype's 'toString', 'constructor', …
-  if (!LOSS_NAMES.includes(loss.name)) nameField.fail(LOSS_CHOICES);
   const metricsField = field.get('metrics');
   const metrics = metricsField.array(16, 'an array of metric names').map((m) => {
     const name = m.string(64);
@@ -187,9 +186,9 @@ export function readTrainingConfig(field: Untrusted): { optimizer: Optimizer; lo
   const lossField = field.get('loss');
   if (typeof lossField.value !== 'string') lossField.fail('a loss name such as "categorical_crossentropy" (one output)');
   const loss = lossField.string(64);
-  const resolved = build(lossField, () => resolveLoss(loss));
-  // Own names only (see readCompileRecord); compile receives the camelCase spelling.
+  // Named here, before resolveLoss's own message; compile receives the camelCase spelling.
   if (!LOSS_NAMES.includes(loss) || !LOSS_NAMES.includes(toCamel(loss))) lossField.fail(LOSS_CHOICES);
+  const resolved = build(lossField, () => resolveLoss(loss));
   const m = field.get('metrics');
   let metrics: string[] = [];
   if (Array.isArray(m.value)) {

@@ -3,7 +3,7 @@
 // specs and one buffer; decoding checks the specs of an untrusted file and that the data is exactly
 // as long as they say before anything reads a value.
 
-import type { Untrusted } from './untrusted.js';
+import { Untrusted } from './untrusted.js';
 
 export type WeightDtype = 'float32' | 'int32';
 
@@ -77,7 +77,7 @@ export function readWeightSpecs(field: Untrusted): WeightSpec[] {
     if (total > MAX_ELEMENTS) entry.get('shape').fail(`a shape that keeps the whole file under ${MAX_ELEMENTS} elements`, `[${shape.join(', ')}] after ${total - count} elements`);
     const dtypeField = entry.get('dtype');
     const dtype = dtypeField.optional((f) => f.string(32), 'float32') as WeightDtype;
-    if (dtype !== 'float32' && dtype !== 'int32') dtypeField.fail(`'float32' (sinew stores weights as float32; convert ${dtype} weights before loading)`);
+    if (dtype !== 'float32' && dtype !== 'int32') dtypeField.fail(`'float32' (sinew stores weights as float32; convert other dtypes before loading)`);
     for (const key of ['quantization']) entry.get(key).unsupported('quantized weights');
     const group = entry.get('group').optional((f) => f.string(64), undefined);
     return { name, shape, dtype, ...(group === undefined ? {} : { group }) };
@@ -108,7 +108,10 @@ export function readFloats(bytes: Uint8Array, offset: number, count: number, whe
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
   }
   for (let i = 0; i < count; i++) {
-    if (!Number.isFinite(out[i])) where().fail('finite numbers', `${out[i]} at index ${i}`);
+    if (!Number.isFinite(out[i])) {
+      const spec = where();
+      new Untrusted(undefined, `${spec.path} (${String((spec.value as { name?: unknown }).name)}) values`, spec.owner).fail('finite numbers', `${out[i]} at index ${i}`);
+    }
   }
   return out;
 }

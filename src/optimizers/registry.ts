@@ -19,7 +19,7 @@ export function resolveOptimizer(spec: string | Optimizer | undefined): Optimize
   if (spec === undefined) return BY_NAME.rmsprop(); // Keras compile's default
   if (spec instanceof Optimizer) return spec;
   if (typeof spec === 'string') {
-    const make = BY_NAME[spec.toLowerCase()];
+    const make = Object.hasOwn(BY_NAME, spec.toLowerCase()) ? BY_NAME[spec.toLowerCase()] : undefined; // own entries only
     if (!make) throw unknownNameError('optimizer', spec, OPTIMIZER_NAMES);
     return make();
   }

@@ -174,17 +174,24 @@ describe('round trip', () => {
     expect(out).toEqual(new Uint8Array([...bytesOf(7, 2), ...bytesOf(5, 1), ...bytesOf(5, 1)]));
   });
 
-  it('drops "__proto__" keys while parsing', async () => {
+  it('parses "__proto__" keys as plain own properties (no prototype changes; the loader refuses them)', async () => {
     writeFileSync(join(root, 'model.json'), '{"a":{"__proto__":{"polluted":1},"b":2},"__proto__":{"x":1}}');
     const { json } = await readModelJson(root);
-    expect(json).toEqual({ a: { b: 2 } });
     expect(Object.getPrototypeOf((json as { a: object }).a)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(Object.keys(json as object)).toEqual(['a', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('parses a model.json nested 100,000 levels deep without overflowing the stack', async () => {
+    writeFileSync(join(root, 'model.json'), `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const { json } = await readModelJson(root);
     expect(Object.keys(json as object)).toEqual(['a']);
   });
 
   it('says which runtime is needed when there is no file system', async () => {
     vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
-    const message = 'saving to a path needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in browsers/workers use model.toArtifacts() / a save handler';
+    const message = 'sinew: a path needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in browsers and workers use toArtifacts()/fromArtifacts(), a URL, or a save/load handler';
     await expect(writeModelFiles(root, modelJson(1), new Uint8Array(4))).rejects.toThrow(message);
     await expect(readModelJson(root)).rejects.toThrow(message);
     await expect(readWeightFiles(root, ['weights.bin'], 10, {})).rejects.toThrow(message);

@@ -164,3 +164,21 @@ describe('pairings that are almost surely mistakes warn once per model', () => {
     }
   });
 });
+
+describe('names that are Object.prototype members are unknown names, not hidden entries', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('%s', (name) => {
+    const m = new Sequential({ layers: [new Dense(2, { inputDim: 2 })] });
+    expect(() => m.compile({ optimizer: 'adam', loss: name })).toThrow(`unknown loss '${name}'`);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: [name] })).toThrow(`unknown metric '${name}'`);
+    expect(() => m.compile({ optimizer: name, loss: 'mse' })).toThrow(`unknown optimizer '${name}'`);
+    expect(() => new Dense(2, { activation: name })).toThrow(`unknown activation '${name}'`);
+    expect(() => new Dense(2, { kernelInitializer: name })).toThrow(`unknown initializer '${name}'`);
+  });
+
+  it('describes deeply nested and long values briefly', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => new Dense(2, { activation: deep as never })).toThrow("Dense: expected `activation` to be a name such as 'relu' or { name, alpha }, received [[an array of length 1]]");
+    expect(() => new Dense(2, { name: 5 as never, activation: 'x'.repeat(100) })).toThrow('Dense: expected `name` to be a non-empty string, received 5');
+  });
+});
