@@ -26,4 +26,5 @@ export interface ScenarioResult {
 export const SCENARIO: { seed: number; epochs: number; batchSize: number; learningRate: number };
 export function fnv1a(floats: ArrayLike<number>): string;
 export function runtimeName(): string;
+export function runFileRoundTrip(pkg: { sinew: unknown }, dir: string): Promise<{ files: { samePredictions: boolean; sameOptimizer: boolean; runtime: string } }>;
 export function runScenario(pkg: { sinew: unknown; datasets: unknown }, options?: { build?: 'auto' | 'wasm-relaxed' | 'wasm-simd' | 'js' }): Promise<ScenarioResult>;

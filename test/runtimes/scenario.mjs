@@ -101,3 +101,26 @@ export async function runScenario({ sinew, datasets }, { build = 'auto' } = {}) 
     saveLoad: { samePredictions, sameAfterOneMoreEpoch, weightBytes: artifacts.weightData.byteLength },
   };
 }
+
+/**
+ * The file route (runtimes with a file system: Node, Deno, Bun): save a small trained model with its
+ * optimizer state into `dir` (relative to the working directory), load it back, compare.
+ * @param {{ sinew: any }} pkg
+ * @param {string} dir
+ * @returns {Promise<{ files: { samePredictions: boolean, sameOptimizer: boolean, runtime: string } }>}
+ */
+export async function runFileRoundTrip({ sinew }, dir) {
+  await sinew.init();
+  const { Sequential, Dense } = sinew;
+  const x = [[0.1, 0.2, 0.3], [0.3, -0.2, 0.1], [-0.5, 0.4, 0.9], [0.7, 0.1, -0.3]];
+  const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+  const model = new Sequential({ seed: 5, layers: [new Dense(4, { inputDim: 3, activation: 'tanh' }), new Dense(2, { activation: 'softmax' })] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0 });
+  await model.save(dir, { includeOptimizer: true });
+  const back = await sinew.loadModel(dir);
+  const a = model.predict(x).data;
+  const samePredictions = back.predict(x).data.every((v, i) => v === a[i]);
+  const sameOptimizer = back.optimizer.iterations === model.optimizer.iterations && back.optimizer.name === 'adam';
+  return { files: { samePredictions, sameOptimizer, runtime: runtimeName() } };
+}
