@@ -89,6 +89,7 @@ export class Sequential {
   private inputWidth: number | undefined;
   private slotsOwner: Optimizer | null = null;
   private disposed = false;
+  private deferBuild = false;
   private readonly warned = new Set<string>();
 
   constructor(options: SequentialOptions = {}) {
@@ -105,7 +106,15 @@ export class Sequential {
     this.name = options.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
     this.baseMark = this.backend.arena.mark();
     this.engine = new Engine(this.backend.kernels, () => this.backend.arena.heap(), this.layerList);
-    for (const layer of options.layers ?? []) this.add(layer);
+    // All given layers first, then one build (add() alone builds after each layer).
+    this.deferBuild = true;
+    try {
+      for (const layer of options.layers ?? []) this.add(layer);
+    } finally {
+      this.deferBuild = false;
+    }
+    const width = this.layerList[0]?.declaredInputDim;
+    if (width !== undefined) this.build(width);
   }
 
   /** The layers, in order (a copy of the list). */
@@ -149,7 +158,7 @@ export class Sequential {
     const width = this.layerList.length === 0 ? layer.declaredInputDim : this.inputWidth;
     this.layerList.push(layer);
     layer.owner = this;
-    if (width !== undefined) this.build(width);
+    if (width !== undefined && !this.deferBuild) this.build(width);
     if (this.compiled) this.engine.loss = this.compiled.loss;
     if (this.plan) this.engine.refresh();
   }
@@ -247,7 +256,7 @@ export class Sequential {
     for (const layer of this.layerList) {
       layer.paramSpecs(layer.inDim).forEach((spec, j) => {
         const start = layer.params[j] >> 2;
-        out.push({ data: Float32Array.from(heap.subarray(start, start + tensorSize(spec.shape))), shape: [...spec.shape] });
+        out.push({ data: new Float32Array(heap.subarray(start, start + tensorSize(spec.shape))), shape: [...spec.shape] });
       });
     }
     return out;
@@ -420,7 +429,7 @@ export class Sequential {
     const loss = this.engine.forwardLoss(plan.xBatch, plan.yBatch, xt.rows, true) + this.engine.regularization();
     this.engine.backward(plan.yBatch, xt.rows);
     const g = this.backend.arena.heap().subarray(plan.grads >> 2, (plan.grads >> 2) + plan.n);
-    return { loss, gradients: Float64Array.from(g) };
+    return { loss, gradients: new Float64Array(g) };
   }
 
   /** @internal copies of the compiled optimizer's slot blocks (its initial values until it has trained). */
@@ -430,7 +439,7 @@ export class Sequential {
     const heap = this.backend.arena.heap();
     return Array.from({ length: opt.slotCount() }, (_, s) => {
       if (this.slotsOwner !== opt) return new Float32Array(plan.n).fill(opt.slotInitialValue(s));
-      return Float32Array.from(heap.subarray(plan.slots[s] >> 2, (plan.slots[s] >> 2) + plan.n));
+      return new Float32Array(heap.subarray(plan.slots[s] >> 2, (plan.slots[s] >> 2) + plan.n));
     });
   }
 
@@ -472,9 +481,10 @@ export class Sequential {
     const arena = this.backend.arena;
     const old = this.plan;
     const heapBefore = arena.heap();
-    const oldParams = old ? Float64Array.from(heapBefore.subarray(old.params >> 2, (old.params >> 2) + old.n)) : undefined;
+    // slice: a same-type copy (a plain memcpy), whatever the heap's float width.
+    const oldParams = old ? heapBefore.slice(old.params >> 2, (old.params >> 2) + old.n) : undefined;
     const keepSlots = old !== undefined && old.slotCount === size.slotCount && this.slotsOwner !== null;
-    const oldSlots = keepSlots ? old!.slots.map((s) => Float64Array.from(heapBefore.subarray(s >> 2, (s >> 2) + old!.n))) : [];
+    const oldSlots = keepSlots ? old!.slots.map((s) => heapBefore.slice(s >> 2, (s >> 2) + old!.n)) : [];
     arena.release(this.baseMark);
     const plan = layoutPlan(arena, this.layerList, size);
     const heap = arena.heap();
