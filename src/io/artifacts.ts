@@ -15,10 +15,20 @@ export interface ModelArtifacts {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
-  /** TF.js's compile record (loss, metrics, optimizer_config). */
-  trainingConfig?: Record<string, unknown>;
-  /** Free-form metadata; sinew keeps its exact training state under `sinew`. */
-  userDefinedMetadata?: Record<string, unknown>;
+  /** TF.js's compile record. */
+  trainingConfig?: TrainingConfig;
+  /** Free-form metadata (values not null, as TF.js has it); sinew keeps its exact training state under `sinew`. */
+  userDefinedMetadata?: { [key: string]: object | string | number | boolean };
+}
+
+/** TF.js's compile record, as its TrainingConfig type spells it (so TF.js handlers accept sinew's artifacts). */
+export interface TrainingConfig {
+  optimizer_config: { class_name: string; config: Record<string, unknown> };
+  loss: string | string[] | { [output: string]: string };
+  metrics?: string[] | { [output: string]: string };
+  weighted_metrics?: string[];
+  sample_weight_mode?: string;
+  loss_weights?: number[] | { [output: string]: number };
 }
 
 /** model.json as TF.js writes it. */
@@ -28,8 +38,8 @@ export interface ModelJson {
   convertedBy?: string | null;
   modelTopology: Record<string, unknown>;
   weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
-  trainingConfig?: Record<string, unknown>;
-  userDefinedMetadata?: Record<string, unknown>;
+  trainingConfig?: TrainingConfig;
+  userDefinedMetadata?: { [key: string]: object | string | number | boolean };
 }
 
 /** The model.json of artifacts whose weights are stored in one file, `weightsPath`. */

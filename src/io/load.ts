@@ -26,7 +26,8 @@ export interface LoadOptions {
 }
 
 /** Where loadModel reads from: a directory or model.json path, an http(s) URL of model.json, artifacts, or an object with load(). */
-export type LoadSource = string | ModelArtifacts | { load(): Promise<ModelArtifacts> | ModelArtifacts };
+// Anything read is checked at run time, so a handler may return TF.js's artifacts type (or anything).
+export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
 
 /**
  * Loads a model saved by sinew, TF.js (`model.save`) or converted from Keras (tensorflowjs_converter).
@@ -49,14 +50,14 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
     return build(artifacts, options, 'loadModel', specsName, `weight files (${paths.join(', ')})`);
   }
   if (source !== null && typeof source === 'object' && typeof (source as { load?: unknown }).load === 'function') {
-    return build(await (source as { load(): ModelArtifacts | Promise<ModelArtifacts> }).load(), options, 'loadModel', 'weightSpecs', 'weightData');
+    return build(await (source as { load(): unknown }).load(), options, 'loadModel', 'weightSpecs', 'weightData');
   }
   if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs', 'weightData');
   throw new Error(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
 }
 
 /** Builds a model from in-memory artifacts (what model.toArtifacts() returns, or TF.js's). */
-export function fromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): Sequential {
+export function fromArtifacts(artifacts: ModelArtifacts | object, options: LoadOptions = {}): Sequential {
   checkOptionKeys('fromArtifacts', options, ['backend']);
   return build(artifacts, options, 'fromArtifacts', 'weightSpecs', 'weightData');
 }

@@ -4,7 +4,7 @@
 
 import type { Sequential } from '../model/sequential.js';
 import { VERSION } from '../version.js';
-import { toModelJson, type ModelArtifacts } from './artifacts.js';
+import { toModelJson, type ModelArtifacts, type TrainingConfig } from './artifacts.js';
 import { asOwner, writeModelFiles } from './file_system.js';
 import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
@@ -20,7 +20,8 @@ export interface SaveOptions {
 }
 
 /** Where save() puts a model: a directory path, a function, or a TF.js IOHandler-like object. */
-export type SaveTarget = string | ((artifacts: ModelArtifacts) => unknown) | { save(artifacts: ModelArtifacts): unknown };
+// `save` is optional in the type so that TF.js's IOHandler (whose save and load are both optional) fits; it is checked at run time.
+export type SaveTarget = string | ((artifacts: ModelArtifacts) => unknown) | { save?: (artifacts: ModelArtifacts) => unknown };
 
 /** What save() resolves to (TF.js SaveResult); a handler's own result is passed through. */
 export interface SaveResult {
@@ -57,7 +58,7 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
     }
   }
   const sinew: Record<string, unknown> = { format: 1, seed: model.seed };
-  let trainingConfig: Record<string, unknown> | undefined;
+  let trainingConfig: TrainingConfig | undefined;
   if (includeOptimizer) {
     const { optimizer, loss, metrics } = model.compiled!;
     const record = writeCompileRecord(optimizer, loss, metrics);

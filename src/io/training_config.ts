@@ -11,6 +11,7 @@ import { Adam } from '../optimizers/adam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
+import type { TrainingConfig } from './artifacts.js';
 import type { Untrusted } from './untrusted.js';
 
 /** Names of each optimizer's slots, in slot order (the suffixes TF.js gives its optimizer weights). */
@@ -39,7 +40,7 @@ export interface CompileRecord {
    * through its own load and save, so a file TF.js re-compiled holds a stale record: it is trusted
    * only while the file's trainingConfig is still this one.
    */
-  trainingConfig: Record<string, unknown> | null;
+  trainingConfig: TrainingConfig | null;
   loss: { name: string; fromLogits: boolean };
   metrics: string[];
 }
@@ -67,7 +68,7 @@ export function recordMatches(record: Untrusted, trainingConfig: Untrusted): boo
 }
 
 /** TF.js's trainingConfig, or undefined when TF.js would read it differently from sinew. */
-export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, metrics: readonly ResolvedMetric[]): Record<string, unknown> | undefined {
+export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, metrics: readonly ResolvedMetric[]): TrainingConfig | undefined {
   if (loss.fromLogits) return undefined;
   // TF.js optimizers do not clip, and its Adagrad's epsilon is fixed at 1e-7: it would train differently.
   if (optimizer.clipNorm !== undefined || optimizer.globalClipNorm !== undefined || optimizer.clipValue !== undefined) return undefined;

@@ -12,8 +12,8 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: WeightDtype;
-  /** 'optimizer' for optimizer state (TF.js); absent for model weights. */
-  group?: string;
+  /** 'optimizer' for optimizer state (TF.js); absent (or 'model') for model weights. */
+  group?: 'model' | 'optimizer';
 }
 
 /** A tensor to encode. */
@@ -22,7 +22,7 @@ export interface NamedTensor {
   shape: number[];
   values: ArrayLike<number>;
   dtype?: WeightDtype;
-  group?: string;
+  group?: 'model' | 'optimizer';
 }
 
 /** Elements per tensor and in all: 2^28 floats is 1 GiB, beyond any WebAssembly heap a model could use. */
@@ -79,7 +79,9 @@ export function readWeightSpecs(field: Untrusted): WeightSpec[] {
     const dtype = dtypeField.optional((f) => f.string(32), 'float32') as WeightDtype;
     if (dtype !== 'float32' && dtype !== 'int32') dtypeField.fail(`'float32' (sinew stores weights as float32; convert other dtypes before loading)`);
     for (const key of ['quantization']) entry.get(key).unsupported('quantized weights');
-    const group = entry.get('group').optional((f) => f.string(64), undefined);
+    // TF.js reads every group but 'optimizer' as model weights; so does sinew.
+    const named = entry.get('group').optional((f) => f.string(64), undefined);
+    const group = named === undefined ? undefined : named === 'optimizer' ? 'optimizer' : 'model';
     return { name, shape, dtype, ...(group === undefined ? {} : { group }) };
   });
 }

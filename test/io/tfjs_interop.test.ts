@@ -860,3 +860,29 @@ describe('Keras via tensorflowjs_converter → sinew', () => {
     model.dispose();
   });
 });
+
+// ---- 5. TF.js IOHandlers as sinew's save targets and load sources ----------------------------------
+
+describe('TF.js handlers work with sinew directly', () => {
+  it('model.save(tf.io.withSaveHandler(…)) hands TF.js the artifacts, and loadModel(tf.io.fromMemory(…)) reads them back', async () => {
+    const model = new Sequential({ seed: 31, backend: backendFor('js') });
+    model.add(new Dense(5, { inputDim: WIDTH, activation: 'tanh' }));
+    model.add(new Dense(3, { activation: 'softmax' }));
+    let received: TfArtifacts | undefined;
+    const result = await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        received = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: 42 } };
+      }),
+    );
+    expect(result.modelArtifactsInfo.weightDataBytes).toBe(42); // the handler's own result is passed through
+    expect(received!.format).toBe('layers-model');
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(received!));
+    expectAllClose(tfPredict(tfModel), sinewPredict(model), INTEROP, 'TF.js after sinew saved through a TF.js handler');
+    const back = await loadModel(tf.io.fromMemory(received!), { backend: backendFor('js') });
+    expect(sinewPredict(back)).toEqual(sinewPredict(model));
+    tfModel.dispose();
+    back.dispose();
+    model.dispose();
+  });
+});
