@@ -1,6 +1,6 @@
 // Saving and loading a TF.js layers-model directory (model.json + one weights file) on a file
 // system, crash-safe. Format and validation of the JSON are not here (see the other src/io files):
-// this file moves bytes, checks paths taken from untrusted files and keeps the directory loadable.
+// this file moves bytes and keeps the directory loadable (paths: file_paths.ts; the CRC: crc32.ts).
 // No `import 'node:…'`, static or dynamic: fs/promises is reached through process.getBuiltinModule
 // (Node ≥ 20.16, Deno 2, Bun), as in src/runtime/load_bytes.ts, so bundlers see nothing to polyfill.
 //
@@ -27,6 +27,9 @@
 // at once are not supported: the temporary names are fixed (a killed save's leftovers are then
 // overwritten by the next save, not accumulated), so concurrent saves would collide.
 
+import { crc32, crc32Update } from './crc32.js';
+import { checkRelativePath, dirname, join, prevName, toPath, trimSeparators } from './file_paths.js';
+
 /** The part of fs/promises this file uses (declared here so that no Node types are needed). */
 interface FileHandle {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
@@ -48,14 +51,14 @@ interface FsPromises {
   unlink(path: string): Promise<void>;
 }
 interface RuntimeGlobals {
-  process?: { getBuiltinModule?: (id: string) => unknown; platform?: string };
+  process?: { getBuiltinModule?: (id: string) => unknown };
 }
 
 /** Test-only: `stepsHook(k)` runs after step k (0–4) of writeModelFiles; if it throws, the save stops
  *  there with nothing cleaned up, exactly as if the process had been killed at that instant. */
 export const __testing: { stepsHook?: (step: number) => void | Promise<void> } = {};
 
-export const MODEL_JSON = 'model.json';
+const MODEL_JSON = 'model.json';
 const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 const MAX_WEIGHT_PATHS = 1000;
 const CHUNK = 4 * 1024 * 1024;
@@ -70,134 +73,12 @@ function fileSystem(): FsPromises {
   return fs;
 }
 
-function isWindows(): boolean {
-  return (globalThis as RuntimeGlobals).process?.platform === 'win32';
-}
-
 function errorCode(cause: unknown): string | undefined {
   return typeof cause === 'object' && cause !== null ? ((cause as { code?: unknown }).code as string | undefined) : undefined;
 }
 
 function message(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
-}
-
-// ---- paths -----------------------------------------------------------------------------------
-
-/** A plain path, or a file: URL string turned into one (percent-escapes decoded, as URLs mean them). */
-export function toPath(pathOrUrl: string, what: string): string {
-  if (typeof pathOrUrl !== 'string' || pathOrUrl === '') {
-    throw new Error(`sinew: ${what} must be a non-empty path or file:// URL, got ${JSON.stringify(pathOrUrl)}`);
-  }
-  if (!/^file:/i.test(pathOrUrl)) return pathOrUrl;
-  let url: URL;
-  try {
-    url = new URL(pathOrUrl);
-  } catch (cause) {
-    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not a valid file:// URL (${message(cause)})`);
-  }
-  if (/%2f|%5c|%00/i.test(url.pathname)) {
-    // An escaped separator or NUL would change which file is meant after decoding.
-    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} holds an escaped '/', '\\' or NUL`);
-  }
-  let path = decodeURIComponent(url.pathname);
-  if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1); // file:///C:/x → C:/x
-  if (url.hostname !== '' && url.hostname !== 'localhost') path = `//${url.hostname}${path}`; // UNC share
-  return path;
-}
-
-function isSeparator(c: string): boolean {
-  return c === '/' || (c === '\\' && isWindows());
-}
-
-/** dir + name with one separator; a dir written with backslashes only keeps them. */
-function join(dir: string, name: string): string {
-  const last = dir[dir.length - 1];
-  if (last === '/' || last === '\\') return dir + name;
-  return dir + (dir.includes('\\') && !dir.includes('/') ? '\\' : '/') + name;
-}
-
-/** The directory part of a file path ('.' when there is none). */
-function dirname(path: string): string {
-  for (let i = path.length - 1; i >= 0; i--) {
-    if (isSeparator(path[i]!)) {
-      if (i === 0) return path[0]!; // '/model.json' → '/'
-      if (i === 2 && path[1] === ':') return path.slice(0, 3); // 'C:\model.json' → 'C:\'
-      return path.slice(0, i);
-    }
-  }
-  return '.';
-}
-
-/** Trailing separators dropped, except for a root ('/', 'C:\'). */
-function trimSeparators(path: string): string {
-  let end = path.length;
-  while (end > 1 && isSeparator(path[end - 1]!) && !(end === 3 && path[1] === ':')) end--;
-  return path.slice(0, end);
-}
-
-/** Where the committed weights wait during a save: 'weights.bin' → 'weights.prev.bin', 'w' → 'w.prev'. */
-export function prevName(path: string): string {
-  const slash = path.lastIndexOf('/');
-  const dot = path.lastIndexOf('.');
-  return dot > slash + 1 ? `${path.slice(0, dot)}.prev${path.slice(dot)}` : `${path}.prev`;
-}
-
-/** Throws unless `path` (from an untrusted file) names a file inside the directory. */
-function checkRelativePath(path: unknown, i: number): string {
-  const reject = (why: string): never => {
-    throw new Error(`sinew: weightsManifest paths[${i}] ${why}, got ${JSON.stringify(path)}`);
-  };
-  if (typeof path !== 'string') return reject('must be a string');
-  if (path === '') return reject('must not be empty');
-  if (path.includes('\0')) return reject('must not contain a NUL byte');
-  if (path.includes('\\')) return reject('must use "/" (a backslash is not allowed)');
-  // A scheme ('file:', 'http:') or a drive letter ('C:') would leave the directory.
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return reject('must be a relative path, not a URL or a drive');
-  if (path.startsWith('/')) return reject('must be relative to model.json, not absolute');
-  for (const segment of path.split('/')) {
-    if (segment === '..') return reject("must not contain '..'");
-    if (segment === '') return reject('must not contain empty segments or end with "/"');
-  }
-  return path;
-}
-
-// ---- CRC-32 ----------------------------------------------------------------------------------
-
-/** Slicing-by-8 tables for the reflected IEEE polynomial 0xEDB88320: TABLES[k][b] is the CRC
- *  register after byte b followed by k zero bytes, so 8 bytes are folded with 8 look-ups. */
-const TABLES: Uint32Array[] = (() => {
-  const t = Array.from({ length: 8 }, () => new Uint32Array(256));
-  for (let b = 0; b < 256; b++) {
-    let c = b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[0]![b] = c >>> 0;
-  }
-  for (let b = 0; b < 256; b++) {
-    for (let k = 1; k < 8; k++) t[k]![b] = (t[0]![t[k - 1]![b]! & 0xff]! ^ (t[k - 1]![b]! >>> 8)) >>> 0;
-  }
-  return t;
-})();
-
-/** Continues a CRC over more bytes: `crc` is the unsigned result so far (0 to start). */
-function crc32Update(crc: number, bytes: Uint8Array): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-  let c = ~crc;
-  const n = bytes.length;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const lo = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-    c =
-      t7[lo & 0xff]! ^ t6[(lo >>> 8) & 0xff]! ^ t5[(lo >>> 16) & 0xff]! ^ t4[lo >>> 24]! ^
-      t3[bytes[i + 4]!]! ^ t2[bytes[i + 5]!]! ^ t1[bytes[i + 6]!]! ^ t0[bytes[i + 7]!]!;
-  }
-  for (; i < n; i++) c = t0[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-/** CRC-32 (IEEE 802.3, as zlib and PNG compute it) of bytes, as an unsigned integer. */
-export function crc32(bytes: Uint8Array): number {
-  return crc32Update(0, bytes);
 }
 
 function hex(crc: number): string {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { __testing, crc32, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
+import { crc32 } from '../../src/io/crc32.js';
+import { __testing, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
 
 const MB = 1024 * 1024;
 let root: string;

@@ -13,7 +13,7 @@ import { Activation, Adam, Dense, Dropout, fromArtifacts, l1l2, loadModel, Seque
 import type { Backend } from '../../src/backend/backend.js';
 import { createJsBackend } from '../../src/backend/js/index.js';
 import { toModelJson } from '../../src/io/artifacts.js';
-import { crc32 } from '../../src/io/file_system.js';
+import { crc32 } from '../../src/io/crc32.js';
 import { deriveSeed, Rng } from '../../src/random.js';
 import { createBackend } from '../../src/runtime/init.js';
 import { blobs, initWasm, randomRows } from '../helpers/models.js';

@@ -1,0 +1,90 @@
+// Paths on a file system for model directories: file:// URLs turned into paths, joining and
+// splitting without node:path (bundles must see no node: import), the `.prev` name a save parks the
+// committed weights under, and the check that a weights path from an untrusted model.json stays
+// inside its directory.
+
+interface RuntimeGlobals {
+  process?: { platform?: string };
+}
+
+export function isWindows(): boolean {
+  return (globalThis as RuntimeGlobals).process?.platform === 'win32';
+}
+
+/** A plain path, or a file: URL string turned into one (percent-escapes decoded, as URLs mean them). */
+export function toPath(pathOrUrl: string, what: string): string {
+  if (typeof pathOrUrl !== 'string' || pathOrUrl === '') {
+    throw new Error(`sinew: ${what} must be a non-empty path or file:// URL, got ${JSON.stringify(pathOrUrl)}`);
+  }
+  if (!/^file:/i.test(pathOrUrl)) return pathOrUrl;
+  let url: URL;
+  try {
+    url = new URL(pathOrUrl);
+  } catch (cause) {
+    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not a valid file:// URL (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+  if (/%2f|%5c|%00/i.test(url.pathname)) {
+    // An escaped separator or NUL would change which file is meant after decoding.
+    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} holds an escaped '/', '\\' or NUL`);
+  }
+  let path = decodeURIComponent(url.pathname);
+  if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1); // file:///C:/x → C:/x
+  if (url.hostname !== '' && url.hostname !== 'localhost') path = `//${url.hostname}${path}`; // UNC share
+  return path;
+}
+
+export function isSeparator(c: string): boolean {
+  return c === '/' || (c === '\\' && isWindows());
+}
+
+/** dir + name with one separator; a dir written with backslashes only keeps them. */
+export function join(dir: string, name: string): string {
+  const last = dir[dir.length - 1];
+  if (last === '/' || last === '\\') return dir + name;
+  return dir + (dir.includes('\\') && !dir.includes('/') ? '\\' : '/') + name;
+}
+
+/** The directory part of a file path ('.' when there is none). */
+export function dirname(path: string): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    if (isSeparator(path[i]!)) {
+      if (i === 0) return path[0]!; // '/model.json' → '/'
+      if (i === 2 && path[1] === ':') return path.slice(0, 3); // 'C:\model.json' → 'C:\'
+      return path.slice(0, i);
+    }
+  }
+  return '.';
+}
+
+/** Trailing separators dropped, except for a root ('/', 'C:\'). */
+export function trimSeparators(path: string): string {
+  let end = path.length;
+  while (end > 1 && isSeparator(path[end - 1]!) && !(end === 3 && path[1] === ':')) end--;
+  return path.slice(0, end);
+}
+
+/** Where the committed weights wait during a save: 'weights.bin' → 'weights.prev.bin', 'w' → 'w.prev'. */
+export function prevName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? `${path.slice(0, dot)}.prev${path.slice(dot)}` : `${path}.prev`;
+}
+
+/** Throws unless `path` (from an untrusted file) names a file inside the directory. */
+export function checkRelativePath(path: unknown, i: number): string {
+  const reject = (why: string): never => {
+    throw new Error(`sinew: weightsManifest paths[${i}] ${why}, got ${JSON.stringify(path)}`);
+  };
+  if (typeof path !== 'string') return reject('must be a string');
+  if (path === '') return reject('must not be empty');
+  if (path.includes('\0')) return reject('must not contain a NUL byte');
+  if (path.includes('\\')) return reject('must use "/" (a backslash is not allowed)');
+  // A scheme ('file:', 'http:') or a drive letter ('C:') would leave the directory.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return reject('must be a relative path, not a URL or a drive');
+  if (path.startsWith('/')) return reject('must be relative to model.json, not absolute');
+  for (const segment of path.split('/')) {
+    if (segment === '..') return reject("must not contain '..'");
+    if (segment === '') return reject('must not contain empty segments or end with "/"');
+  }
+  return path;
+}
