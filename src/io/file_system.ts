@@ -63,6 +63,11 @@ const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 const MAX_WEIGHT_PATHS = 1000;
 const CHUNK = 4 * 1024 * 1024;
 
+/** Whether this runtime reaches a file system (Node ≥ 20.16, Deno, Bun) rather than only fetch (pages, workers). */
+export function hasFileSystem(): boolean {
+  return typeof (globalThis as RuntimeGlobals).process?.getBuiltinModule === 'function';
+}
+
 function fileSystem(): FsPromises {
   const fs = (globalThis as RuntimeGlobals).process?.getBuiltinModule?.('node:fs/promises') as FsPromises | undefined;
   if (!fs) {

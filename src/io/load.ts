@@ -11,7 +11,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
 import { checkOptionKeys, describe } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
-import { asOwner, readModelJson, readWeightFiles } from './file_system.js';
+import { asOwner, hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { readTopology } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
@@ -34,14 +34,17 @@ export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
  * @example
  *   const model = await loadModel('checkpoints/iris');          // Node, Deno, Bun
  *   const model = await loadModel('https://example.com/iris/model.json');   // fetch, anywhere
+ *   const model = await loadModel('/models/iris/model.json');  // in a page: relative to it
  *   const model = await loadModel(tf.io.browserIndexedDB('m')); // any TF.js-style handler
  */
 export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
   checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
   if (typeof source === 'string') {
     if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
-    const http = isHttpUrl(source);
-    const { json, dir, url } = http ? { ...(await fetchModelJson(source, options.requestInit)), dir: '' } : { ...(await asOwner('loadModel', readModelJson(source))), url: undefined };
+    // A page or worker has no file system: there a path is a URL relative to the page, as in TF.js.
+    const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
+    const href = isHttpUrl(source) ? source : !hasFileSystem() && pageUrl ? new URL(source, pageUrl).href : undefined;
+    const { json, dir, url } = href ? { ...(await fetchModelJson(href, options.requestInit)), dir: '' } : { ...(await asOwner('loadModel', readModelJson(source))), url: undefined };
     const root = new Untrusted(json, '', 'loadModel');
     const { paths, specs, specsName } = readManifest(root);
     const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await asOwner('loadModel', readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json));

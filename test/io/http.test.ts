@@ -61,3 +61,22 @@ describe('loadModel over HTTP', () => {
     expect(requests.length).toBe(before + 1); // only model.json was fetched
   });
 });
+
+describe('loadModel in a page (no file system)', () => {
+  it('takes a path as a URL relative to the page, as TF.js does', async () => {
+    const model = new Sequential({ seed: 4, layers: [new Dense(3, { inputDim: 2, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })] });
+    await model.save(join(dir, 'page', 'm2'));
+    const g = globalThis as { location?: { href: string }; process: { getBuiltinModule?: unknown } };
+    const getBuiltinModule = g.process.getBuiltinModule;
+    g.location = { href: `${base}/page/index.html` };
+    g.process.getBuiltinModule = undefined; // as in a browser: only fetch
+    try {
+      const loaded = await loadModel('m2/model.json');
+      expect(requests.slice(-2)).toEqual(['/page/m2/model.json', '/page/m2/weights.bin']);
+      expect(loaded.predict([[0.5, -1]]).data).toEqual(model.predict([[0.5, -1]]).data);
+    } finally {
+      g.process.getBuiltinModule = getBuiltinModule;
+      delete g.location;
+    }
+  });
+});
