@@ -110,7 +110,11 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   specs.forEach((spec, i) => {
     if (spec.group === 'optimizer') return;
     const names = () => expected.map((e) => `${e.layer.name}/${e.param}`).join(', ');
-    const match = expected.find((e) => nameMatches(spec.name, e)) ?? specAt(i).get('name').fail(`the name of one of this model's weights (${names()})`);
+    // An exact name first, so a scoped form ('a/dense/kernel') cannot take another layer's weight.
+    const match =
+      expected.find((e) => spec.name === `${e.layer.name}/${e.param}`) ??
+      expected.find((e) => e.spec === undefined && nameMatches(spec.name, e)) ??
+      specAt(i).get('name').fail(`the name of one of this model's weights (${names()})`);
     if (match.spec !== undefined) specAt(i).get('name').fail(`a weight not listed before`, `'${spec.name}' a second time`);
     if (spec.dtype !== 'float32') specAt(i).get('dtype').fail(`'float32'`);
     if (!sameShape(spec.shape, match.shape)) specAt(i).get('shape').fail(`[${match.shape.join(', ')}] (from the topology)`, `[${spec.shape.join(', ')}]`);
