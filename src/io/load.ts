@@ -13,6 +13,7 @@ import { checkOptionKeys, describe } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
 import { asOwner, hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
+import { isIndexedDbUrl, loadFromIndexedDb } from './indexed_db.js';
 import { readTopology } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
 import { Untrusted } from './untrusted.js';
@@ -25,7 +26,7 @@ export interface LoadOptions {
   backend?: Backend;
 }
 
-/** Where loadModel reads from: a directory or model.json path, an http(s) URL of model.json, artifacts, or an object with load(). */
+/** Where loadModel reads from: a directory or model.json path, an http(s) URL of model.json, 'indexeddb://name', artifacts, or an object with load(). */
 // Anything read is checked at run time, so a handler may return TF.js's artifacts type (or anything).
 export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
 
@@ -35,12 +36,14 @@ export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
  *   const model = await loadModel('checkpoints/iris');          // Node, Deno, Bun
  *   const model = await loadModel('https://example.com/iris/model.json');   // fetch, anywhere
  *   const model = await loadModel('/models/iris/model.json');  // in a page: relative to it
+ *   const model = await loadModel('indexeddb://iris');          // what model.save('indexeddb://iris') stored
  *   const model = await loadModel(tf.io.browserIndexedDB('m')); // any TF.js-style handler
  */
 export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
   checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
   if (typeof source === 'string') {
     if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
+    if (isIndexedDbUrl(source)) return build(await loadFromIndexedDb(source), options, 'loadModel', 'weightSpecs', 'weightData');
     // A page or worker has no file system: there a path is a URL relative to the page, as in TF.js.
     const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
     const href = isHttpUrl(source) ? source : !hasFileSystem() && pageUrl ? new URL(source, pageUrl).href : undefined;

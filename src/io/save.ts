@@ -6,6 +6,7 @@ import type { Sequential } from '../model/sequential.js';
 import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts, type TrainingConfig } from './artifacts.js';
 import { asOwner, writeModelFiles } from './file_system.js';
+import { isIndexedDbUrl, saveToIndexedDb } from './indexed_db.js';
 import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
@@ -19,7 +20,7 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
 }
 
-/** Where save() puts a model: a directory path, a function, or a TF.js IOHandler-like object. */
+/** Where save() puts a model: a directory path, 'indexeddb://name' (browsers), a function, or a TF.js IOHandler-like object. */
 // `save` is optional in the type so that TF.js's IOHandler (whose save and load are both optional) fits; it is checked at run time.
 export type SaveTarget = string | ((artifacts: ModelArtifacts) => unknown) | { save?: (artifacts: ModelArtifacts) => unknown };
 
@@ -104,6 +105,7 @@ export async function saveModel(model: Sequential, target: SaveTarget, options: 
   const data = artifacts.weightData as ArrayBuffer;
   if (isHandler) return (target as { save(a: ModelArtifacts): unknown }).save(artifacts);
   if (typeof target === 'function') await target(artifacts);
+  else if (isIndexedDbUrl(target as string)) await saveToIndexedDb(target as string, artifacts);
   else await asOwner('save', writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data)));
   return {
     modelArtifactsInfo: {

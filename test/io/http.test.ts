@@ -80,3 +80,11 @@ describe('loadModel in a page (no file system)', () => {
     }
   });
 });
+
+describe('indexeddb:// outside a browser', () => {
+  it('says what it needs', async () => {
+    const model = new Sequential({ layers: [new Dense(1, { inputDim: 1 })] });
+    await expect(model.save('indexeddb://m')).rejects.toThrow("save: 'indexeddb://' needs IndexedDB (browsers and their workers); here use a directory path, toArtifacts() or a save handler");
+    await expect(loadModel('indexeddb://m')).rejects.toThrow("loadModel: 'indexeddb://' needs IndexedDB");
+  });
+});
