@@ -70,21 +70,28 @@ export function prevName(path: string): string {
   return dot > slash + 1 ? `${path.slice(0, dot)}.prev${path.slice(dot)}` : `${path}.prev`;
 }
 
+/**
+ * Why `path` (a weights path from an untrusted manifest) could name something other than a file
+ * beside model.json, or undefined when it cannot. Shared by the file system and the URL loader.
+ */
+export function relativePathProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string') return 'must be a string';
+  if (path === '') return 'must not be empty';
+  if (path.includes('\0')) return 'must not contain a NUL byte';
+  if (path.includes('\\')) return 'must use "/" (a backslash is not allowed)';
+  // A scheme ('file:', 'http:') or a drive letter ('C:') would leave the directory.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return 'must be a relative path, not a URL or a drive';
+  if (path.startsWith('/')) return 'must be relative to model.json, not absolute';
+  for (const segment of path.split('/')) {
+    if (segment === '..') return "must not contain '..'";
+    if (segment === '') return 'must not contain empty segments or end with "/"';
+  }
+  return undefined;
+}
+
 /** Throws unless `path` (from an untrusted file) names a file inside the directory. */
 export function checkRelativePath(path: unknown, i: number): string {
-  const reject = (why: string): never => {
-    throw new Error(`sinew: weightsManifest paths[${i}] ${why}, got ${JSON.stringify(path)}`);
-  };
-  if (typeof path !== 'string') return reject('must be a string');
-  if (path === '') return reject('must not be empty');
-  if (path.includes('\0')) return reject('must not contain a NUL byte');
-  if (path.includes('\\')) return reject('must use "/" (a backslash is not allowed)');
-  // A scheme ('file:', 'http:') or a drive letter ('C:') would leave the directory.
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return reject('must be a relative path, not a URL or a drive');
-  if (path.startsWith('/')) return reject('must be relative to model.json, not absolute');
-  for (const segment of path.split('/')) {
-    if (segment === '..') return reject("must not contain '..'");
-    if (segment === '') return reject('must not contain empty segments or end with "/"');
-  }
-  return path;
+  const problem = relativePathProblem(path);
+  if (problem) throw new Error(`sinew: weightsManifest paths[${i}] ${problem}, got ${JSON.stringify(path)}`);
+  return path as string;
 }

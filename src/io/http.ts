@@ -3,7 +3,9 @@
 // The manifest is untrusted: only relative paths on the same origin are fetched, and sizes are
 // bounded before bodies are read.
 
+import { relativePathProblem } from './file_paths.js';
 import { Untrusted } from './untrusted.js';
+import { concatBytes } from './weights.js';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -49,19 +51,11 @@ export async function fetchWeights(base: URL, paths: readonly string[], maxBytes
   for (let i = 0; i < paths.length; i++) {
     const field = new Untrusted(paths[i], `weightsManifest paths[${i}]`, 'loadModel');
     const p = field.string(1024);
-    if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('\\') || p.split(/[\\/]/).includes('..')) {
-      field.fail('a relative path beside model.json (no scheme, no leading /, no ..)');
-    }
+    if (relativePathProblem(p)) field.fail('a relative path beside model.json (no scheme, no leading /, no ..)');
     const url = new URL(p, base);
     const part = await boundedBytes(await get(url, 'weights', init), maxBytes - total, `weights file ${url.href}`);
     total += part.length;
     parts.push(part);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

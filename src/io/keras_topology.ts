@@ -4,7 +4,6 @@
 // `batch_shape`, dtype policies) and the converter's `model_config` wrapper, and builds sinew layers
 // only after every field has been checked; nothing is allocated here.
 
-import { resolveActivation } from '../activations.js';
 import { Activation } from '../layers/activation.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
@@ -146,10 +145,9 @@ function readLayer(className: (typeof LAYER_CLASSES)[number], c: Untrusted, base
     case 'Dense': {
       const units = c.get('units').int(1, LIMITS.width);
       for (const key of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.get(key).unsupported(key);
-      const activation = readActivation(c.get('activation'), c.get('sinew_activation_alpha'));
       return new Dense(units, {
         ...base,
-        activation: { name: activation.name, ...(activation.kind === 'elementwise' && activation.alpha !== 0 ? { alpha: activation.alpha } : {}) },
+        activation: readActivation(c.get('activation'), c.get('sinew_activation_alpha')),
         useBias: c.get('use_bias').optional((f) => f.boolean(), true),
         kernelInitializer: readInitializer(c.get('kernel_initializer'), 'glorotUniform'),
         biasInitializer: readInitializer(c.get('bias_initializer'), 'zeros'),
@@ -165,8 +163,7 @@ function readLayer(className: (typeof LAYER_CLASSES)[number], c: Untrusted, base
       return new Dropout(rate, { ...base, ...(seed === undefined ? {} : { seed }) });
     }
     case 'Activation': {
-      const act = readActivation(c.get('activation'), c.get('sinew_activation_alpha'));
-      return new Activation({ name: act.name, ...(act.kind === 'elementwise' && act.alpha !== 0 ? { alpha: act.alpha } : {}) }, base);
+      return new Activation(readActivation(c.get('activation'), c.get('sinew_activation_alpha')), base);
     }
     case 'LeakyReLU': {
       // TF.js and Keras 2 call the slope alpha, Keras 3 negative_slope; the layer's default is 0.3.
@@ -185,7 +182,7 @@ function readLayer(className: (typeof LAYER_CLASSES)[number], c: Untrusted, base
     case 'Softmax': {
       const axis = c.get('axis');
       if (!axis.isMissing() && axis.value !== -1 && axis.value !== 1 && !(Array.isArray(axis.value) && axis.value.length === 1 && axis.value[0] === -1)) axis.fail('-1 (the feature axis)');
-      return new Activation(resolveActivation('softmax').name, base);
+      return new Activation('softmax', base);
     }
     case 'InputLayer':
       throw new Error('unreachable: InputLayer is handled by readTopology');

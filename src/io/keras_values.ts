@@ -2,7 +2,7 @@
 // ({ class_name, config }, as TF.js and Keras write them) and L1/L2 regularizers. Reading checks
 // every field of an untrusted file; writing produces what TF.js's loadLayersModel reads.
 
-import { resolveActivation, type ResolvedActivation } from '../activations.js';
+import type { ActivationSpec, ResolvedActivation } from '../activations.js';
 import * as inits from '../initializers.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
@@ -54,7 +54,7 @@ export function writeActivation(act: ResolvedActivation): { activation: string; 
 }
 
 /** Reads an activation string (and sinew's optional alpha) into a resolved activation. */
-export function readActivation(field: Untrusted, alphaField: Untrusted): ResolvedActivation {
+export function readActivation(field: Untrusted, alphaField: Untrusted): ActivationSpec {
   const name = field.optional((f) => f.string(64), 'linear');
   if (name === 'gelu') field.fail(`'gelu_new' (the tanh approximation sinew computes; the exact erf form 'gelu' is not supported)`, `'gelu'`);
   const parametrised = name === 'sinew_elu' || name === 'sinew_leaky_relu';
@@ -62,9 +62,9 @@ export function readActivation(field: Untrusted, alphaField: Untrusted): Resolve
   if (!sinewName) field.fail(`one of ${[...Object.keys(KERAS_TO_ACTIVATION), 'sinew_elu', 'sinew_leaky_relu'].map((n) => `'${n}'`).join(', ')}`);
   if (!parametrised) {
     if (!alphaField.isMissing()) alphaField.fail(`absent (activation '${name}' has Keras's default slope; sinew writes 'sinew_${name}' with an alpha)`);
-    return resolveActivation(sinewName);
+    return sinewName;
   }
-  return resolveActivation({ name: sinewName, alpha: alphaField.number(0, 1e6) });
+  return { name: sinewName, alpha: alphaField.number(0, 1e6) };
 }
 
 // ---- initializers ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
 import { checkOptionKeys, describe } from '../errors.js';
+import { tensorSize } from '../model/engine.js';
 
 export interface SaveOptions {
   /**
@@ -46,18 +47,15 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
   }
   if (includeOptimizer && !model.compiled) throw new Error(`${owner}: \`includeOptimizer: true\` needs a compiled model; call compile first or save without it`);
   const layers = model.layers;
-  const weights = model.getWeights();
-  const tensors: NamedTensor[] = [];
-  const names: string[] = [];
-  let w = 0;
-  for (const layer of layers) {
-    for (const spec of layer.paramSpecs(layer.inDim)) {
-      const name = `${layer.name}/${spec.name}`;
-      names.push(name);
-      tensors.push({ name, shape: weights[w].shape, values: weights[w].data });
-      w++;
-    }
-  }
+  // Every weight tensor once: its name and where it sits in the parameter block (the slots share the layout).
+  const params = model.plan!.params;
+  const table = layers.flatMap((layer) =>
+    layer.paramSpecs(layer.inDim).map((spec, j) => ({ name: `${layer.name}/${spec.name}`, shape: [...spec.shape], start: (layer.params[j] - params) >> 2, count: tensorSize(spec.shape) })),
+  );
+  // Views of a block, tensor by tensor; encodeWeights copies them once, before anything can touch the heap.
+  const fromBlock = (block: Float32Array | Float64Array, suffix: string, group?: 'optimizer'): NamedTensor[] =>
+    table.map((t) => ({ name: `${t.name}${suffix}`, shape: t.shape, values: block.subarray(t.start, t.start + t.count), ...(group ? { group } : {}) }));
+  const tensors = fromBlock(model.parameterView(), '');
   const sinew: Record<string, unknown> = { format: 1, seed: model.seed };
   let trainingConfig: TrainingConfig | undefined;
   if (includeOptimizer) {
@@ -69,17 +67,7 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
     // TF.js's order: the step counter, then each slot over all weights.
     tensors.push({ name: 'iter', shape: [], values: [optimizer.iterations], dtype: 'int32', group: 'optimizer' });
     const slots = model.optimizerSlots();
-    const params = model.plan!.params;
-    slotNames(optimizer).forEach((slot, s) => {
-      let t = 0;
-      for (const layer of layers) {
-        layer.paramSpecs(layer.inDim).forEach((spec, j) => {
-          const start = (layer.params[j] - params) >> 2;
-          tensors.push({ name: `${names[t]}/${slot}`, shape: [...spec.shape], values: slots[s].subarray(start, start + tensors[t].values.length), group: 'optimizer' });
-          t++;
-        });
-      }
-    });
+    slotNames(optimizer).forEach((slot, s) => tensors.push(...fromBlock(slots[s], `/${slot}`, 'optimizer')));
   }
   const { specs, data } = encodeWeights(tensors);
   return {

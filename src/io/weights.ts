@@ -131,14 +131,18 @@ export function readWeightData(field: Untrusted): Uint8Array {
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (Array.isArray(v)) {
     const parts = field.array(MAX_TENSORS, 'an ArrayBuffer or a list of ArrayBuffers');
-    const buffers = parts.map((p) => (p.value instanceof ArrayBuffer ? new Uint8Array(p.value) : p.fail('an ArrayBuffer')));
-    const out = new Uint8Array(buffers.reduce((s, b) => s + b.length, 0));
-    let at = 0;
-    for (const b of buffers) {
-      out.set(b, at);
-      at += b.length;
-    }
-    return out;
+    return concatBytes(parts.map((p) => (p.value instanceof ArrayBuffer ? new Uint8Array(p.value) : p.fail('an ArrayBuffer'))));
   }
   return field.fail('an ArrayBuffer (or a list of them, or a Uint8Array)');
+}
+
+/** The parts one after another in one new buffer (weights split over shards or a list of buffers). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, b) => s + b.length, 0));
+  let at = 0;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
 }

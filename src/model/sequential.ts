@@ -89,7 +89,6 @@ export class Sequential {
   private inputWidth: number | undefined;
   private slotsOwner: Optimizer | null = null;
   private disposed = false;
-  private deferBuild = false;
   private readonly warned = new Set<string>();
 
   constructor(options: SequentialOptions = {}) {
@@ -106,13 +105,8 @@ export class Sequential {
     this.name = options.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
     this.baseMark = this.backend.arena.mark();
     this.engine = new Engine(this.backend.kernels, () => this.backend.arena.heap(), this.layerList);
-    // All given layers first, then one build (add() alone builds after each layer).
-    this.deferBuild = true;
-    try {
-      for (const layer of options.layers ?? []) this.add(layer);
-    } finally {
-      this.deferBuild = false;
-    }
+    // All given layers first, then one build (add() builds after each layer).
+    for (const layer of options.layers ?? []) this.attach(layer);
     const width = this.layerList[0]?.declaredInputDim;
     if (width !== undefined) this.build(width);
   }
@@ -145,6 +139,14 @@ export class Sequential {
    */
   add(layer: Layer): void {
     this.checkUsable('add');
+    const width = this.attach(layer);
+    if (width !== undefined) this.build(width);
+    if (this.compiled) this.engine.loss = this.compiled.loss;
+    if (this.plan) this.engine.refresh();
+  }
+
+  /** Checks and appends a layer; returns the model's input width when known (the caller builds). */
+  private attach(layer: Layer): number | undefined {
     if (!(layer instanceof Layer)) throw new Error(`add: expected a layer such as new Dense(8), received ${describe(layer)}`);
     if (layer.owner !== null) throw new Error(`add: layer '${layer.name}' already belongs to a model; create a new layer for each model`);
     if (this.layerList.includes(layer)) throw new Error(`add: layer '${layer.name}' is already in this model`);
@@ -158,9 +160,7 @@ export class Sequential {
     const width = this.layerList.length === 0 ? layer.declaredInputDim : this.inputWidth;
     this.layerList.push(layer);
     layer.owner = this;
-    if (width !== undefined && !this.deferBuild) this.build(width);
-    if (this.compiled) this.engine.loss = this.compiled.loss;
-    if (this.plan) this.engine.refresh();
+    return width;
   }
 
   /** Configures training: optimizer, loss and metrics (validated before anything changes). */
@@ -273,12 +273,7 @@ export class Sequential {
     if (!Array.isArray(weights) || weights.length !== specs.length) {
       throw new Error(`setWeights: expected a list of ${specs.length} tensors (kernel and bias per layer), received ${describe(weights)}`);
     }
-    const flat = weights.map((w, i) => readWeightTensor(w, specs[i].spec.shape, `weights[${i}] (${specs[i].layer.name} ${specs[i].spec.name})`));
-    const heap = this.backend.arena.heap();
-    flat.forEach((values, i) => {
-      const start = specs[i].ptr >> 2;
-      for (let j = 0; j < values.length; j++) heap[start + j] = values[j];
-    });
+    this.writeCheckedWeights(weights.map((w, i) => readWeightTensor(w, specs[i].spec.shape, `weights[${i}] (${specs[i].layer.name} ${specs[i].spec.name})`)));
   }
 
   /**
@@ -301,8 +296,8 @@ export class Sequential {
     return modelToArtifacts(this, options);
   }
 
-  /** @internal writes already-checked weights (getWeights() order and shapes, finite float32) straight into the block. */
-  writeCheckedWeights(values: readonly Float32Array[]): void {
+  /** @internal writes already-checked weights (getWeights() order and shapes, finite) straight into the block. */
+  writeCheckedWeights(values: readonly ArrayLike<number>[]): void {
     const heap = this.backend.arena.heap();
     let i = 0;
     for (const layer of this.layerList) {
@@ -432,14 +427,17 @@ export class Sequential {
     return { loss, gradients: new Float64Array(g) };
   }
 
-  /** @internal copies of the compiled optimizer's slot blocks (its initial values until it has trained). */
-  optimizerSlots(): Float32Array[] {
+  /**
+   * @internal the compiled optimizer's slot blocks: live views of the heap once it has trained (do not
+   * keep them), else arrays of its initial values.
+   */
+  optimizerSlots(): (Float32Array | Float64Array)[] {
     const opt = this.compiled!.optimizer;
     const plan = this.plan!;
     const heap = this.backend.arena.heap();
     return Array.from({ length: opt.slotCount() }, (_, s) => {
       if (this.slotsOwner !== opt) return new Float32Array(plan.n).fill(opt.slotInitialValue(s));
-      return new Float32Array(heap.subarray(plan.slots[s] >> 2, (plan.slots[s] >> 2) + plan.n));
+      return heap.subarray(plan.slots[s] >> 2, (plan.slots[s] >> 2) + plan.n);
     });
   }
 

@@ -43,6 +43,13 @@ export function checkCallbacks(value: unknown): Callback[] {
   return list as Callback[];
 }
 
+/** `monitor` (default 'val_loss') and `mode` as EarlyStopping and ModelCheckpoint read them; 'auto' is max for names ending in acc/accuracy. */
+export function readMonitor(owner: string, monitor: unknown = 'val_loss', mode: unknown = 'auto'): { monitor: string; mode: 'min' | 'max' } {
+  if (typeof monitor !== 'string' || monitor === '') throw new Error(`${owner}: expected \`monitor\` to be a log name such as 'val_loss', received ${describe(monitor)}`);
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${owner}: expected \`mode\` to be 'auto', 'min' or 'max', received ${describe(mode)}`);
+  return { monitor, mode: mode === 'auto' ? (/(acc|accuracy)$/.test(monitor) ? 'max' : 'min') : mode };
+}
+
 export interface EarlyStoppingOptions {
   /** Log to watch; default 'val_loss'. */
   monitor?: string;
@@ -78,14 +85,9 @@ export class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     checkOptionKeys('EarlyStopping', options, ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights']);
-    const monitor = options.monitor ?? 'val_loss';
-    if (typeof monitor !== 'string' || monitor === '') throw new Error(`EarlyStopping: expected \`monitor\` to be a log name such as 'val_loss', received ${describe(monitor)}`);
-    this.monitor = monitor;
+    ({ monitor: this.monitor, mode: this.mode } = readMonitor('EarlyStopping', options.monitor, options.mode));
     this.minDelta = Math.abs(checkNumber('EarlyStopping', 'minDelta', options.minDelta ?? 0));
     this.patience = checkInteger('EarlyStopping', 'patience', options.patience ?? 0, 0);
-    const mode = options.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`EarlyStopping: expected \`mode\` to be 'auto', 'min' or 'max', received ${describe(mode)}`);
-    this.mode = mode === 'auto' ? (/(acc|accuracy)$/.test(monitor) ? 'max' : 'min') : mode;
     const restore = options.restoreBestWeights ?? false;
     if (typeof restore !== 'boolean') throw new Error(`EarlyStopping: expected \`restoreBestWeights\` to be a boolean, received ${describe(restore)}`);
     this.restoreBestWeights = restore;

@@ -5,7 +5,7 @@
 
 import { checkOptionKeys, describe } from '../errors.js';
 import type { SaveTarget } from '../io/save.js';
-import type { Callback, CallbackModel } from './callbacks.js';
+import { readMonitor, type Callback, type CallbackModel } from './callbacks.js';
 import type { Logs } from './history.js';
 
 export interface ModelCheckpointOptions {
@@ -62,14 +62,9 @@ export class ModelCheckpoint implements Callback {
       throw new Error(`ModelCheckpoint: expected \`target\` to be a directory path (may hold fields such as {epoch:02d}), a function or a save handler, received ${describe(target)}`);
     }
     this.target = target;
-    const monitor = options.monitor ?? 'val_loss';
-    if (typeof monitor !== 'string' || monitor === '') throw new Error(`ModelCheckpoint: expected \`monitor\` to be a log name such as 'val_loss', received ${describe(monitor)}`);
-    this.monitor = monitor;
+    ({ monitor: this.monitor, mode: this.mode } = readMonitor('ModelCheckpoint', options.monitor, options.mode));
     this.saveBestOnly = readBoolean('saveBestOnly', options.saveBestOnly ?? false);
     this.includeOptimizer = readBoolean('includeOptimizer', options.includeOptimizer ?? true);
-    const mode = options.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`ModelCheckpoint: expected \`mode\` to be 'auto', 'min' or 'max', received ${describe(mode)}`);
-    this.mode = mode === 'auto' ? (/(acc|accuracy)$/.test(monitor) ? 'max' : 'min') : mode;
     const verbose = options.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw new Error(`ModelCheckpoint: expected \`verbose\` to be 0 or 1, received ${describe(verbose)}`);
     this.verbose = verbose;

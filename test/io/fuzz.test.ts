@@ -117,7 +117,7 @@ async function makeBase(name: string, layers: (Dense | Dropout | Activation)[], 
   }
   expect(predictions.wasm).toEqual(model.predict(X).data);
   const base: Base = { name, json, bytes, width: model.outputShape![1], predictions, weights: model.getWeights() };
-  if (compile) base.optimizer = { config: model.optimizer!.getConfig() as Record<string, unknown>, iterations: model.optimizer!.iterations, slots: model.optimizerSlots() };
+  if (compile) base.optimizer = { config: model.optimizer!.getConfig() as Record<string, unknown>, iterations: model.optimizer!.iterations, slots: model.optimizerSlots().map((v) => new Float32Array(v)) }; // copies: the slots are live views
   model.dispose();
   return base;
 }
@@ -137,7 +137,7 @@ beforeAll(async () => {
     const b = bases[0];
     const reference = fromArtifacts(artifactsOf(mutant(b.json, b.bytes)).artifacts as ModelArtifacts, { backend });
     const predictions = reference.predict(X).data;
-    shared[kind] = { kind, backend, reference, predictions, weights: reference.getWeights(), slots: reference.optimizerSlots(), top: backend.arena.top };
+    shared[kind] = { kind, backend, reference, predictions, weights: reference.getWeights(), slots: reference.optimizerSlots().map((v) => new Float32Array(v)), top: backend.arena.top };
   }
   scratch = mkdtempSync(join(tmpdir(), 'sinew-fuzz-'));
 });
@@ -254,7 +254,7 @@ async function modelProblem(model: Sequential, base: Base, m: Mutant, specs: unk
         if (!opt) return 'the optimizer is gone after a neutral mutation';
         if (JSON.stringify(opt.getConfig()) !== JSON.stringify(base.optimizer.config)) return `optimizer config differs: ${JSON.stringify(opt.getConfig())}`;
         if (opt.iterations !== base.optimizer.iterations) return `iterations ${opt.iterations}, originally ${base.optimizer.iterations}`;
-        const slots = model.optimizerSlots();
+        const slots = model.optimizerSlots().map((v) => new Float32Array(v));
         if (slots.length !== base.optimizer.slots.length || !slots.every((s, i) => sameBits(s, base.optimizer!.slots[i]))) return 'optimizer slots differ after a neutral mutation';
       } else if (model.optimizer) return 'an optimizer appeared after a neutral mutation';
     }
@@ -435,7 +435,7 @@ function referenceProblems(): string[] {
   for (const s of Object.values(shared)) {
     if (!sameBits(s.reference.predict(X).data, s.predictions)) out.push(`the ${s.kind} reference model's predictions changed`);
     if (!sameTensors(s.reference.getWeights(), s.weights)) out.push(`the ${s.kind} reference model's weights changed`);
-    const slots = s.reference.optimizerSlots();
+    const slots = s.reference.optimizerSlots().map((v) => new Float32Array(v));
     if (!slots.every((b, i) => sameBits(b, s.slots[i]))) out.push(`the ${s.kind} reference model's optimizer slots changed`);
     if (s.backend.arena.top !== s.top) out.push(`the ${s.kind} arena top is ${s.backend.arena.top}, was ${s.top}`);
   }
