@@ -1,7 +1,7 @@
 // Everything a page needs: import sinew (Vite picks the package's browser entry and copies its .wasm
 // files), call init(), build, train, predict. No Vite configuration is involved.
-import { init, Sequential, Dense, Adam } from 'sinew';
-import { loadIris, standardize, toOneHot } from 'sinew/datasets';
+import { init, Sequential, Dense, Adam } from 'sinew-nn';
+import { loadIris, standardize, toOneHot } from 'sinew-nn/datasets';
 
 const status = document.querySelector('#status');
 const rows = document.querySelector('#epochs tbody');

@@ -119,7 +119,7 @@ export function fetchLoader(urlFor: (build: WasmBuildName) => URL = wasmUrl): Mo
       const hints = [
         "serve the package's build/*.wasm at that address; bundlers copy it when they see " +
           "`new URL('…wasm', import.meta.url)` (Vite, webpack 5, Parcel do); if a dev server's dependency pre-bundling " +
-          "moved the code away from the file, exclude sinew from it (Vite: optimizeDeps: { exclude: ['sinew'] })",
+          "moved the code away from the file, exclude sinew from it (Vite: optimizeDeps: { exclude: ['sinew-nn'] })",
         PASS_IT_YOURSELF,
       ];
       if (why.startsWith('HTTP 403')) {

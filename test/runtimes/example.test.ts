@@ -87,8 +87,8 @@ beforeAll(async () => {
   example = join(consumer, '..', 'example');
   mkdirSync(example, { recursive: true });
   for (const f of ['index.html', 'main.js']) cpSync(join(ROOT, 'examples/browser', f), join(example, f));
-  writeFileSync(join(example, 'package.json'), JSON.stringify({ name: 'example', private: true, type: 'module', dependencies: { sinew: '*' } }));
-  cpSync(join(consumer, 'node_modules', 'sinew'), join(example, 'node_modules', 'sinew'), { recursive: true });
+  writeFileSync(join(example, 'package.json'), JSON.stringify({ name: 'example', private: true, type: 'module', dependencies: { 'sinew-nn': '*' } }));
+  cpSync(join(consumer, 'node_modules', 'sinew-nn'), join(example, 'node_modules', 'sinew-nn'), { recursive: true });
   built = await run(process.execPath, [VITE, 'build'], { cwd: example, timeoutMs: 120_000 });
 });
 
@@ -130,7 +130,7 @@ describe('examples/browser', () => {
       expect(shown.result.weights).toBe(inject('runtimes').reference['wasm-relaxed'].hash);
       expect(shown.failedRequests).toEqual([]);
       // Vite did pre-bundle the package (so the .wasm URL survived the move into node_modules/.vite/deps).
-      expect(readdirSync(join(example, 'node_modules', '.vite', 'deps'))).toContain('sinew.js');
+      expect(readdirSync(join(example, 'node_modules', '.vite', 'deps'))).toContain('sinew-nn.js');
       report(`vite dev (pre-bundled), Chromium: ${shown.status} fingerprint ${shown.result.weights} (= node)`);
     } catch (error) {
       console.log(log());

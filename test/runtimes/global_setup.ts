@@ -1,6 +1,6 @@
 // Once per `vitest --project runtimes` run: pack the package as npm would publish it, install the
-// tarball into a throwaway consumer project (a real copy in node_modules/sinew, as `npm install`
-// leaves it, so every runtime resolves 'sinew' through the package's own `exports`), and compute
+// tarball into a throwaway consumer project (a real copy in node_modules/sinew-nn, as `npm install`
+// leaves it, so every runtime resolves 'sinew-nn' through the package's own `exports`), and compute
 // Node's reference results for both WASM builds, which every other runtime must match bit for bit.
 
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { ROOT, relaxedFlag, results, run, type ScenarioResult } from './tools.js';
 
 export interface RuntimesContext {
-  /** The throwaway consumer project: package.json, node_modules/sinew, run.mjs, worker.mjs, scenario.mjs. */
+  /** The throwaway consumer project: package.json, node_modules/sinew-nn, run.mjs, worker.mjs, scenario.mjs. */
   consumer: string;
   tarball: string;
   /** Node's results (this Node, with relaxed SIMD enabled) per build. */
@@ -54,10 +54,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const tarball = join(dir, packed[0].filename);
 
   const consumer = join(dir, 'consumer');
-  const installed = join(consumer, 'node_modules', 'sinew');
+  const installed = join(consumer, 'node_modules', 'sinew-nn');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'sinew-consumer', private: true, type: 'module', dependencies: { sinew: packed[0].version } }, null, 2));
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'sinew-consumer', private: true, type: 'module', dependencies: { 'sinew-nn': packed[0].version } }, null, 2));
   copyFileSync(join(ROOT, 'test/runtimes/scenario.mjs'), join(consumer, 'scenario.mjs'));
   copyFileSync(join(ROOT, 'test/runtimes/consumer/run.mjs'), join(consumer, 'run.mjs'));
   copyFileSync(join(ROOT, 'test/runtimes/consumer/worker.mjs'), join(consumer, 'worker.mjs'));

@@ -41,6 +41,20 @@ it('npm pack ships the ES modules, their types and both .wasm builds, and nothin
   for (const f of files.filter((f) => f.path.endsWith('.js'))) expect(paths, `types of ${f.path}`).toContain(f.path.replace(/\.js$/, '.d.ts'));
 });
 
+it('the package is sinew-nn, and every import in the README, the examples and the consumers names it', () => {
+  // `sinew` on the registry is another author's command-line tool: a user following the docs must get this package.
+  expect(packed[0].filename).toMatch(/^sinew-nn-\d+\.\d+\.\d+\.tgz$/);
+  expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name).toBe('sinew-nn');
+  const docs = ['README.md', 'examples/browser/main.js', 'examples/browser/README.md', 'test/runtimes/consumer/run.mjs', 'test/runtimes/consumer/worker.mjs'];
+  for (const file of docs) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const specifiers = [...text.matchAll(/(?:from\s+|import\(\s*|resolve\(\s*|npm install\s+)['"]?((?:npm:)?sinew[\w/.-]*)/g)].map((m) => m[1]);
+    for (const s of specifiers) expect(s, `${file}: ${s}`).toMatch(/^(npm:)?sinew-nn(\/|$)/);
+  }
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('npm install sinew-nn');
+  expect(JSON.parse(readFileSync(join(ROOT, 'examples/browser/package.json'), 'utf8')).dependencies).toHaveProperty('sinew-nn');
+});
+
 it.each([
   ['types', ['types']],
   ['workerd', ['workerd', 'worker', 'browser', 'import']],

@@ -1,5 +1,5 @@
 // The scenario in Cloudflare's workerd (npm `workerd`), served on 127.0.0.1. The config is generated
-// the way wrangler would bundle the worker: 'sinew' is the package's `workerd` export condition, its
+// the way wrangler would bundle the worker: 'sinew-nn' is the package's `workerd` export condition, its
 // ES modules are listed as modules and its .wasm files as compiled WebAssembly modules (workerd
 // refuses to compile from bytes). workerd is started inside the test and stopped by its own pid.
 
@@ -14,19 +14,19 @@ import { freePort, binary, report, resolveExport, ROOT, type ScenarioResult } fr
 /** The conditions wrangler's bundler resolves with. */
 const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser', 'import'];
 
-/** workerd's config: the worker, the scenario, 'sinew' and 'sinew/datasets' as re-exports of the resolved entries, every packaged module. */
+/** workerd's config: the worker, the scenario, 'sinew-nn' and 'sinew-nn/datasets' as re-exports of the resolved entries, every packaged module. */
 function writeConfig(consumer: string): string {
-  const pkgDir = join(consumer, 'node_modules', 'sinew');
+  const pkgDir = join(consumer, 'node_modules', 'sinew-nn');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: Parameters<typeof resolveExport>[0] };
   const modules: string[] = [];
   const text = (s: string) => JSON.stringify(s);
   modules.push(`(name = "worker.mjs", esModule = embed "worker.mjs")`, `(name = "scenario.mjs", esModule = embed "scenario.mjs")`);
-  for (const [name, subpath] of [['sinew', '.'], ['sinew/datasets', './datasets']] as const) {
+  for (const [name, subpath] of [['sinew-nn', '.'], ['sinew-nn/datasets', './datasets']] as const) {
     const target = resolveExport(pkg.exports, subpath, WORKERD_CONDITIONS);
     expect(target, `exports["${subpath}"] resolves for workerd`).toBeDefined();
-    // A module's relative imports resolve against its own name, so step back out of 'sinew/…'.
+    // A module's relative imports resolve against its own name, so step back out of 'sinew-nn/…'.
     const up = '../'.repeat(name.split('/').length - 1) || './';
-    modules.push(`(name = ${text(name)}, esModule = ${text(`export * from ${text(posix.join(up, 'node_modules/sinew', target!))};`)})`);
+    modules.push(`(name = ${text(name)}, esModule = ${text(`export * from ${text(posix.join(up, 'node_modules/sinew-nn', target!))};`)})`);
   }
   for (const entry of readdirSync(pkgDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;

@@ -64,7 +64,7 @@ it('a .wasm that is not there fails with what was tried and how to fix it', asyn
   const message = (error as Error).message;
   expect(message).toContain(`fetching ${missing.href}: HTTP 404`);
   expect(message).toContain('init({ bytes })');
-  expect(message).toContain("optimizeDeps: { exclude: ['sinew'] }");
+  expect(message).toContain("optimizeDeps: { exclude: ['sinew-nn'] }");
 });
 
 it('a server that answers with a page instead of the .wasm is named as such', async () => {

@@ -1,8 +1,8 @@
-// The workerd side of the scenario: a module worker that imports the package as 'sinew' (declared in
+// The workerd side of the scenario: a module worker that imports the package as 'sinew-nn' (declared in
 // the generated config.capnp from the package's `workerd` export condition) and answers
 // GET /?build=<build> with the scenario's JSON result.
-import * as sinew from 'sinew';
-import * as datasets from 'sinew/datasets';
+import * as sinew from 'sinew-nn';
+import * as datasets from 'sinew-nn/datasets';
 import { runScenario } from './scenario.mjs';
 
 export default {
