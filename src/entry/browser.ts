@@ -13,7 +13,7 @@ export * from '../index.js';
  * Loads the kernels (fetching build/sinew-*.wasm next to the package, or the copy your bundler
  * made). Call once, before building models. Returns the backend's name.
  * @example
- *   await init();                    // 'wasm-relaxed' in current Chromium, Firefox and Safari
+ *   await init();                    // 'wasm-relaxed' where relaxed SIMD fuses multiply-add (Chromium), else 'wasm-simd'
  *   await init({ bytes });           // bytes you fetched yourself
  */
 export function init(options: InitOptions = {}): Promise<BackendName> {

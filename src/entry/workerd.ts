@@ -14,7 +14,7 @@ export * from '../index.js';
  * Loads the kernels from the .wasm modules bundled with the worker. Call once, before building
  * models (inside a request handler or at the top of the module). Returns the backend's name.
  * @example
- *   await init();   // 'wasm-relaxed'
+ *   await init();   // 'wasm-relaxed' (the relaxed module's own matmul shows V8 fusing; workerd compiles no probe bytes)
  */
 export function init(options: InitOptions = {}): Promise<BackendName> {
   return initWith(options, async (build) => (build === 'wasm-relaxed' ? relaxed : simd));

@@ -1,21 +1,28 @@
 // Choosing and loading a backend once per process: `init()` picks the fastest kernel build this
-// runtime accepts (relaxed SIMD, else SIMD128, else the TypeScript twin), compiles it once, and
-// from then on `createBackend()` gives each model its own instance with its own memory.
+// runtime runs as intended (relaxed SIMD where the engine fuses its multiply-add, else SIMD128, else
+// the TypeScript twin), compiles it once, and from then on `createBackend()` gives each model its own
+// instance with its own memory. A build's name is a promise about its numbers: 'wasm-relaxed' only
+// where multiply-add is fused (so results equal V8's fused ones), since Bun validates relaxed SIMD but
+// rounds twice, computing exactly the SIMD build's bits, which are then what it is called.
 
 import type { Backend, BackendName } from '../backend/backend.js';
 import { createJsBackend } from '../backend/js/index.js';
-import { hasRelaxedSimd, hasWasmSimd } from '../backend/probe.js';
+import { fusesRelaxedMadd, hasRelaxedSimd, hasWasmSimd, kernelsFuse } from '../backend/probe.js';
 import { instantiateWasmBackend, type WasmBuildName } from '../backend/wasm.js';
+import { bufferBytes, expectKernelModule, notWasm } from './kernel_module.js';
 import { compileBytes, fileOrFetchLoader, type ModuleLoader } from './load_bytes.js';
 
 export interface InitOptions {
   /** 'auto' (default): the fastest that validates; 'wasm': fail rather than fall back; 'js': the TypeScript twin. */
   backend?: 'auto' | 'wasm' | 'js';
-  /** A compiled kernel module (how workerd must get it: it forbids compiling from bytes); say which build in `build`. */
+  /** A compiled kernel module (how workerd must get it: it forbids compiling from bytes). */
   module?: WebAssembly.Module;
   /** The bytes of build/sinew-relaxed.wasm or build/sinew-simd.wasm, if you load them yourself. */
   bytes?: BufferSource;
-  /** Which build to load, or which one `module`/`bytes` hold; default: 'wasm-relaxed' if relaxed SIMD validates, else 'wasm-simd'. */
+  /**
+   * Which build to load, or which one `module`/`bytes` hold (checked). Default: 'wasm-relaxed' where
+   * relaxed SIMD validates and fuses multiply-add, else 'wasm-simd'; for a `module`/`bytes`, what it computes.
+   */
   build?: WasmBuildName;
 }
 
@@ -26,11 +33,20 @@ interface Loaded {
 
 let loaded: Loaded | undefined;
 
+const PASS_A_BUILD = 'pass the bytes of build/sinew-relaxed.wasm or build/sinew-simd.wasm';
+const NEEDS_RELAXED =
+  "init: build 'wasm-relaxed' needs relaxed SIMD, which this runtime does not accept (Node 20 needs " +
+  "`node --experimental-wasm-relaxed-simd`); leave `build` out to get the fastest build that loads, or ask for 'wasm-simd'";
+const NOT_FUSED =
+  "init: build 'wasm-relaxed' was asked for, but this engine does not fuse f32x4.relaxed_madd (Bun's does not), " +
+  "so that build would compute exactly the SIMD build's numbers under the relaxed build's name; ask for 'wasm-simd' " +
+  '(the same numbers at the same speed) or leave `build` out';
+
 /**
  * Loads the kernels. Call once, before building models; later calls switch the backend for models
  * built afterwards. Returns the backend's name.
  * @example
- *   await init();                    // 'wasm-relaxed' on Node ≥ 22, Chromium, Deno, Bun, workerd; 'wasm-simd' on Node 20
+ *   await init();                    // 'wasm-relaxed' on Node ≥ 22, Chromium, Deno, workerd; 'wasm-simd' on Node 20 and Bun
  *   await init({ backend: 'js' });   // the pure-TypeScript twin
  */
 export function init(options: InitOptions = {}): Promise<BackendName> {
@@ -54,22 +70,85 @@ export async function initWith(options: InitOptions, load: ModuleLoader): Promis
     loaded = { name: 'js', create: () => createJsBackend() };
     return loaded.name;
   }
-  const build: WasmBuildName = options.build ?? (hasRelaxedSimd() ? 'wasm-relaxed' : 'wasm-simd');
-  if (build !== 'wasm-relaxed' && build !== 'wasm-simd') {
-    throw new Error(`init: expected build to be 'wasm-relaxed' or 'wasm-simd', received ${JSON.stringify(build)}`);
+  const requested = options.build;
+  if (requested !== undefined && requested !== 'wasm-relaxed' && requested !== 'wasm-simd') {
+    throw new Error(`init: expected build to be 'wasm-relaxed' or 'wasm-simd', received ${JSON.stringify(requested)}`);
   }
-  if (build === 'wasm-relaxed' && !options.module && !hasRelaxedSimd()) {
-    throw new Error(
-      "init: build 'wasm-relaxed' needs relaxed SIMD, which this runtime does not accept (Node 20 needs " +
-        "`node --experimental-wasm-relaxed-simd`); leave `build` out to get the fastest build that loads, or ask for 'wasm-simd'",
-    );
-  }
-  let module: WebAssembly.Module;
-  if (options.module) module = options.module;
-  else if (options.bytes) module = await compileBytes(options.bytes);
-  else module = await load(build);
+  const given = await givenModule(options);
+  const { build, module } = given ? nameGiven(given, requested) : await pickBuild(requested, load);
   loaded = { name: build, create: () => instantiateWasmBackend(module, build) };
   return loaded.name;
+}
+
+interface Chosen {
+  build: WasmBuildName;
+  module: WebAssembly.Module;
+}
+
+/** The caller's `module`, or its `bytes` compiled, checked to be a kernel build; undefined if neither. */
+async function givenModule(options: InitOptions): Promise<WebAssembly.Module | undefined> {
+  if (options.module !== undefined) {
+    expectKernelModule(options.module, 'the `module` given', 'pass the compiled module of build/sinew-relaxed.wasm or build/sinew-simd.wasm');
+    return options.module;
+  }
+  if (options.bytes === undefined) return undefined;
+  const bytes = bufferBytes(options.bytes);
+  if (!bytes) throw new Error(`init: expected \`bytes\` to be an ArrayBuffer or a typed array, received ${typeof options.bytes}; ${PASS_A_BUILD}`);
+  const start = notWasm(bytes);
+  if (start) throw new Error(`init: the \`bytes\` given are not WebAssembly (${start}); ${PASS_A_BUILD}`);
+  let module: WebAssembly.Module;
+  try {
+    module = await compileBytes(options.bytes);
+  } catch (cause) {
+    if (!(cause instanceof WebAssembly.CompileError) || /forbids compiling/.test(String(cause))) throw cause;
+    throw new Error(`init: the \`bytes\` given do not compile as WebAssembly (${cause.message}); ${PASS_A_BUILD}`, { cause });
+  }
+  expectKernelModule(module, 'the WebAssembly module given as `bytes`', PASS_A_BUILD);
+  return module;
+}
+
+/**
+ * A caller's module is named by what it computes here (its own matmul, so this works in workerd
+ * too): fused multiply-add means the relaxed build in an engine that fuses. A `build` that says
+ * otherwise is refused rather than believed.
+ */
+function nameGiven(module: WebAssembly.Module, requested: WasmBuildName | undefined): Chosen {
+  const fuses = kernelsFuse(module);
+  if (requested === 'wasm-relaxed' && !fuses) {
+    if (!hasRelaxedSimd()) throw new Error(NEEDS_RELAXED);
+    throw new Error(
+      "init: build 'wasm-relaxed' was given, but the module computes without fused multiply-add: it is build/sinew-simd.wasm, " +
+        "or this engine does not fuse f32x4.relaxed_madd (Bun's does not); say build: 'wasm-simd' or leave `build` out",
+    );
+  }
+  if (requested === 'wasm-simd' && fuses) {
+    throw new Error("init: build 'wasm-simd' was given, but the module fuses multiply-add: it is build/sinew-relaxed.wasm; say build: 'wasm-relaxed' or leave `build` out");
+  }
+  return { build: fuses ? 'wasm-relaxed' : 'wasm-simd', module };
+}
+
+/** The package's own builds: relaxed where it validates and fuses, else SIMD128. */
+async function pickBuild(requested: WasmBuildName | undefined, load: ModuleLoader): Promise<Chosen> {
+  const loadBuild = async (build: WasmBuildName): Promise<Chosen> => {
+    const module = await load(build);
+    expectKernelModule(module, `the module loaded for ${build}`, 'rebuild it (`npm run build:wasm`) or reinstall the package');
+    return { build, module };
+  };
+  if (requested === 'wasm-simd') return loadBuild('wasm-simd');
+  if (!hasRelaxedSimd()) {
+    if (requested === 'wasm-relaxed') throw new Error(NEEDS_RELAXED);
+    return loadBuild('wasm-simd');
+  }
+  // The 80-byte probe where the engine compiles bytes; in workerd, which does not, the relaxed build's own kernels.
+  let relaxed: Chosen | undefined;
+  let fuses = fusesRelaxedMadd();
+  if (fuses === undefined) {
+    relaxed = await loadBuild('wasm-relaxed');
+    fuses = kernelsFuse(relaxed.module);
+  }
+  if (fuses) return relaxed ?? loadBuild('wasm-relaxed');
+  if (requested === 'wasm-relaxed') throw new Error(NOT_FUSED);
+  return loadBuild('wasm-simd');
 }
 
 /** The name of the backend `init` chose, or undefined before `init`. */

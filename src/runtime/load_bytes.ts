@@ -5,6 +5,7 @@
 // the browser see nothing to polyfill. workerd imports the .wasm as a module instead (entry/workerd.ts).
 
 import type { WasmBuildName } from '../backend/wasm.js';
+import { notWasm } from './kernel_module.js';
 import { wasmUrl } from './wasm_files.js';
 
 /** Produces the compiled module of one build; each entry point has its own. */
@@ -47,9 +48,8 @@ async function readFileUrl(url: URL): Promise<Uint8Array<ArrayBuffer>> {
 
 /** Throws unless `bytes` start with the WebAssembly magic number (a dev server's HTML fallback page does not). */
 function expectWasm(bytes: Uint8Array, where: string): void {
-  if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return;
-  const start = new TextDecoder().decode(bytes.subarray(0, 24)).replace(/\s+/g, ' ');
-  throw new Error(`${where} is not a WebAssembly file (${bytes.length} bytes starting ${JSON.stringify(start)}; a server's fallback page?)`);
+  const start = notWasm(bytes);
+  if (start) throw new Error(`${where} is not a WebAssembly file (${start}; a server's fallback page?)`);
 }
 
 /** Fetches and compiles; streams when the server labels the file application/wasm. */

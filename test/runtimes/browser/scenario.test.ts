@@ -1,6 +1,7 @@
 // The scenario inside Debian's Chromium (vitest browser mode, playwright driving /usr/bin/chromium):
 // the package's browser entry from source, fetching build/*.wasm from the test server like a page
-// would. Weights must equal Node's bit for bit (Node runs the same source via a browser command).
+// would. Weights must equal Node's for the same label, bit for bit (Node runs the same source via a
+// browser command).
 // Also: a browser without WebAssembly SIMD falls back to TypeScript with one warning line, and a
 // .wasm that cannot be fetched gives an error saying what was tried and how to fix it.
 
@@ -9,7 +10,7 @@ import { commands } from 'vitest/browser';
 import * as sinew from '../../../src/entry/browser.js';
 import * as datasets from '../../../src/datasets/index.js';
 import { fetchLoader, WasmLoadError } from '../../../src/runtime/load_bytes.js';
-import { expectLossFalls, expectSameWeights, expectSaveLoadExact } from '../compare.js';
+import { expectLossFalls, expectSameWeightsAsLabel, expectSaveLoadExact, reportLine } from '../compare.js';
 import { runScenario, type ScenarioResult } from '../scenario.mjs';
 
 declare module 'vitest/browser' {
@@ -32,13 +33,11 @@ it('Chromium trains the iris model with relaxed SIMD, bit-identical to Node for 
   expectLossFalls(auto);
   expectSaveLoadExact(auto);
   const [nodeRelaxed, nodeSimd] = await Promise.all([commands.nodeReference('wasm-relaxed'), commands.nodeReference('wasm-simd')]);
-  expectSameWeights(auto, nodeRelaxed, `Chromium wasm-relaxed vs ${nodeRelaxed.runtime}`);
-  expectSameWeights(simd, nodeSimd, `Chromium wasm-simd vs ${nodeSimd.runtime}`);
+  const reference = { 'wasm-relaxed': nodeRelaxed, 'wasm-simd': nodeSimd };
+  expectSameWeightsAsLabel(auto, reference, `Chromium (auto) vs ${nodeRelaxed.runtime}`);
+  expectSameWeightsAsLabel(simd, reference, `Chromium vs ${nodeSimd.runtime}`);
   const chrome = `chromium ${/Chrome\/(\d+)/.exec(auto.runtime)![1]}`;
-  await commands.report(
-    `${chrome.padEnd(14)} ${auto.backend}: weights ${auto.hash} (= node wasm-relaxed), simd ${simd.hash}; ` +
-      `loss ${auto.losses[0].toFixed(3)} -> ${auto.losses.at(-1)!.toFixed(3)}; scenario ${auto.ms} ms`,
-  );
+  await commands.report(reportLine(chrome, auto, simd));
 });
 
 it('a browser without WebAssembly SIMD gets the TypeScript backend and one warning line, not a crash', async () => {
