@@ -4,11 +4,15 @@
 export { init, backendName, type InitOptions } from './runtime/init.js';
 export type { Matrix } from './matrix.js';
 
-export { Sequential, type SequentialOptions, type CompileArgs, type WeightTensor, type WeightInput } from './model/sequential.js';
-export { Layer, type BaseLayerOptions } from './layers/layer.js';
+export { Sequential, type SequentialOptions, type CompileArgs, type WeightTensor, type WeightInput, type WeightInfo } from './api/sequential.js';
+export { Layer, type BaseLayerOptions, type Shape, type LayerBuild, type WeightDecl, type BufferDecl, type LayerBuffers } from './layers/layer.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
-export { Activation } from './layers/activation.js';
+export { GaussianNoise, GaussianDropout } from './layers/gaussian.js';
+export type { RandomLayerOptions } from './layers/random_layer.js';
+export { Activation, ReLU, LeakyReLU, ELU, Softmax, type LeakyReLUOptions } from './layers/activation.js';
+export { Flatten, Reshape, type ReshapeOptions } from './layers/reshape.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationOptions, type LayerNormalizationOptions } from './layers/normalization.js';
 export { layers } from './layers/factories.js';
 
 export { Optimizer, type BaseOptimizerOptions } from './optimizers/optimizer.js';
@@ -35,7 +39,7 @@ export type { WeightSpec } from './io/weights.js';
 
 export * as datasets from './datasets/index.js';
 
-import { Sequential, type SequentialOptions } from './model/sequential.js';
+import { Sequential, type SequentialOptions } from './api/sequential.js';
 import * as inits from './initializers.js';
 import * as regs from './regularizers.js';
 

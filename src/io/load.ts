@@ -6,7 +6,8 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossSpec } from '../losses.js';
-import { Sequential } from '../model/sequential.js';
+import { Sequential } from '../api/sequential.js';
+import type { Shape } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
 import { checkOptionKeys, describe } from '../errors.js';
@@ -84,6 +85,8 @@ interface Expected {
   /** Position among the layer's weights (Keras 3 stores them by position: 'dense/vars/0'). */
   index: number;
   shape: readonly number[];
+  /** In the trainable block (so it has optimizer slots). */
+  trainable: boolean;
   /** Index of its spec in the file, once matched. */
   spec?: number;
 }
@@ -103,11 +106,18 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   const bytes = readWeightData(root.get('weightData'));
   const offsets = layoutWeightData(specs, bytes.length, new Untrusted(undefined, dataName, owner));
   const expected: Expected[] = [];
-  let width = blueprint.inputDim;
-  for (const layer of blueprint.layers) {
-    layer.paramSpecs(width).forEach((spec, index) => expected.push({ layer, param: spec.name, index, shape: spec.shape }));
-    width = layer.outputDim(width);
-  }
+  let shape: Shape = blueprint.inputShape;
+  blueprint.layers.forEach((layer, li) => {
+    let build;
+    try {
+      build = layer.build(shape, li === blueprint.layers.length - 1);
+    } catch (e) {
+      // A layer that cannot take the previous layer's output: the topology is inconsistent.
+      throw new Error(`${owner}: \`modelTopology\` does not describe a model sinew can build: ${(e as Error).message}`);
+    }
+    build.weights.forEach((w, index) => expected.push({ layer, param: w.name, index, shape: w.shape, trainable: w.trainable && layer.trainable }));
+    shape = build.outputShape;
+  });
   const specAt = (i: number) => new Untrusted(specs[i], `${specsName}[${i}]`, owner);
   const fileName = new Map<Expected, string>();
   specs.forEach((spec, i) => {
@@ -151,14 +161,14 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   for (const layer of blueprint.layers) layer.initialized = true;
   const model = new Sequential({ layers: blueprint.layers, name: blueprint.name, ...(seed === undefined ? {} : { seed }), ...(options.backend ? { backend: options.backend } : {}) });
   try {
-    model.writeCheckedWeights(values); // names, shapes and finiteness were checked above
+    model.state.writeCheckedWeights(values); // names, shapes and finiteness were checked above
     if (compile) {
       model.compile({ optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics });
       // (restoreOptimizerSlots lays the plan out again with room for the slots, carrying the weights over.)
       compile.optimizer.iterations = state!.iterations;
-      if (state!.slots) model.restoreOptimizerSlots(state!.slots);
+      if (state!.slots) model.state.restoreOptimizerSlots(state!.slots);
     }
-    model.epochsStarted = epochsStarted;
+    model.state.epochsStarted = epochsStarted;
   } catch (e) {
     model.dispose();
     throw e;
@@ -196,6 +206,8 @@ function readOptimizerState(
 ): { iterations: number; slots: Float32Array[] | undefined } {
   const optimizer = compile.optimizer;
   const names = slotNames(optimizer);
+  // Slots belong to the trainable weights only (TF.js and Keras keep none for frozen weights or moving statistics).
+  const trained = expected.filter((e) => e.trainable);
   const groupIdx = specs.map((s, i) => (s.group === 'optimizer' ? i : -1)).filter((i) => i >= 0);
   let iterations = 0;
   const iterIdx = groupIdx.find((i) => specs[i].name === 'iter');
@@ -216,7 +228,7 @@ function readOptimizerState(
     // TF.js names slots after its variables, which it de-duplicates per process ('dense/kernel_1/m' for
     // the weight saved as 'dense/kernel' when another model took that name first).
     const prefix = name.slice(0, slash);
-    const owner = expected.find((e) => prefix === fileName.get(e)) ?? expected.find((e) => prefix.replace(/_\d+$/, '') === fileName.get(e)) ?? unexpected();
+    const owner = trained.find((e) => prefix === fileName.get(e)) ?? trained.find((e) => prefix.replace(/_\d+$/, '') === fileName.get(e)) ?? unexpected();
     const key = `${fileName.get(owner)}/${slot}`;
     if (!(names.includes(slot) || ignored.includes(slot))) unexpected();
     if (ignored.includes(slot)) continue;
@@ -226,11 +238,11 @@ function readOptimizerState(
     slotIdx.set(key, i);
   }
   if (slotIdx.size === 0) return { iterations, slots: undefined };
-  const n = expected.reduce((s, e) => s + elementCount(e.shape), 0);
+  const n = trained.reduce((s, e) => s + elementCount(e.shape), 0);
   const slots = names.map((slot) => {
     const block = new Float32Array(n);
     let at = 0;
-    for (const e of expected) {
+    for (const e of trained) {
       const key = `${fileName.get(e)}/${slot}`;
       const i = slotIdx.get(key);
       if (i === undefined) specsField.fail(`optimizer weights for every model weight or for none`, `none named '${key}'`);

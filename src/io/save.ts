@@ -2,7 +2,7 @@
 // fit), then to a target — a directory (Node, Deno, Bun; written atomically by file_system.ts), a
 // function, or any TF.js-style handler with save(artifacts) (tf.io.browserIndexedDB(…) works).
 
-import type { Sequential } from '../model/sequential.js';
+import type { ModelState } from '../model/model_state.js';
 import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts, type TrainingConfig } from './artifacts.js';
 import { asOwner, writeModelFiles } from './file_system.js';
@@ -11,7 +11,6 @@ import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
 import { checkOptionKeys, describe } from '../errors.js';
-import { tensorSize } from '../model/engine.js';
 
 export interface SaveOptions {
   /**
@@ -38,24 +37,16 @@ function readIncludeOptimizer(owner: string, options: SaveOptions): boolean {
 }
 
 /** The model as artifacts; weights (and optimizer state) are copied, so later training does not change them. */
-export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, owner = 'toArtifacts'): ModelArtifacts {
+export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, owner = 'toArtifacts'): ModelArtifacts {
   const includeOptimizer = readIncludeOptimizer(owner, options);
-  const inputDim = model.inputDim;
   if (model.layers.length === 0) throw new Error(`${owner}: the model has no layers; add layers first`);
-  if (inputDim === undefined) {
+  if (model.inputShape === undefined) {
     throw new Error(`${owner}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit first`);
   }
   if (includeOptimizer && !model.compiled) throw new Error(`${owner}: \`includeOptimizer: true\` needs a compiled model; call compile first or save without it`);
-  const layers = model.layers;
-  // Every weight tensor once: its name and where it sits in the parameter block (the slots share the layout).
-  const params = model.plan!.params;
-  const table = layers.flatMap((layer) =>
-    layer.paramSpecs(layer.inDim).map((spec, j) => ({ name: `${layer.name}/${spec.name}`, shape: [...spec.shape], start: (layer.params[j] - params) >> 2, count: tensorSize(spec.shape) })),
-  );
-  // Views of a block, tensor by tensor; encodeWeights copies them once, before anything can touch the heap.
-  const fromBlock = (block: Float32Array | Float64Array, suffix: string, group?: 'optimizer'): NamedTensor[] =>
-    table.map((t) => ({ name: `${t.name}${suffix}`, shape: t.shape, values: block.subarray(t.start, t.start + t.count), ...(group ? { group } : {}) }));
-  const tensors = fromBlock(model.parameterView(), '');
+  // Views of the heap, tensor by tensor; encodeWeights copies them once, before anything can touch the heap.
+  const all = model.tensors();
+  const tensors: NamedTensor[] = all.map((t) => ({ name: t.name, shape: [...t.decl.shape], values: model.view(t) }));
   const sinew: Record<string, unknown> = { format: 1, seed: model.seed };
   let trainingConfig: TrainingConfig | undefined;
   if (includeOptimizer) {
@@ -64,14 +55,17 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
     sinew.compile = record;
     sinew.epochsStarted = model.epochsStarted;
     trainingConfig = record.trainingConfig ?? undefined;
-    // TF.js's order: the step counter, then each slot over all weights.
+    // TF.js's order: the step counter, then each slot over all trainable weights (the slots share the trainable block's layout).
     tensors.push({ name: 'iter', shape: [], values: [optimizer.iterations], dtype: 'int32', group: 'optimizer' });
     const slots = model.optimizerSlots();
-    slotNames(optimizer).forEach((slot, s) => tensors.push(...fromBlock(slots[s], `/${slot}`, 'optimizer')));
+    const trained = all.filter((t) => t.trainable);
+    slotNames(optimizer).forEach((slot, s) => {
+      for (const t of trained) tensors.push({ name: `${t.name}/${slot}`, shape: [...t.decl.shape], values: slots[s].subarray(t.offset, t.offset + t.count), group: 'optimizer' });
+    });
   }
   const { specs, data } = encodeWeights(tensors);
   return {
-    modelTopology: writeTopology(model.name, inputDim, layers, VERSION),
+    modelTopology: writeTopology(model.name, model.inputShape, model.layers, VERSION),
     weightSpecs: specs,
     weightData: data,
     format: 'layers-model',
@@ -83,7 +77,7 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, o
 }
 
 /** Saves to a directory (model.json + weights.bin), a function, or an object with save(artifacts). */
-export async function saveModel(model: Sequential, target: SaveTarget, options: SaveOptions = {}): Promise<SaveResult | unknown> {
+export async function saveModel(model: ModelState, target: SaveTarget, options: SaveOptions = {}): Promise<SaveResult | unknown> {
   const isHandler = typeof target === 'object' && target !== null && typeof (target as { save?: unknown }).save === 'function';
   if (typeof target !== 'string' && typeof target !== 'function' && !isHandler) {
     throw new Error(`save: expected \`target\` to be a directory path, a function (artifacts) => …, or an object with save(artifacts), received ${describe(target)}`);

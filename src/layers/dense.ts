@@ -1,16 +1,19 @@
-// Dense: y = act(x·W + b), W[in, units], b[units] (Keras Dense). Forward, training or not, writes A
+// Dense: y = act(x·W + b), W[in, units], b[units] (Keras Dense), over the last axis of inputs of any
+// rank ([M, …, in] → [M, …, units]: the leading axes are rows). Forward, training or not, writes A
 // directly with the fused dense_forward epilogue when the backward needs only A (linear, relu,
 // leakyRelu, sigmoid, tanh, elu: activation_backward reads y; softmax: softmax_backward and the
-// fused loss read only p). Z = x·W + b is kept in a buffer of its own only for gelu/silu (their
-// backward reads x) and for a sigmoid output layer (the sigmoid + binaryCrossentropy head takes its
-// gradient from the logits). Backward: dZ, dW = xᵀ·dZ, db = Σ rows dZ, dx = dZ·Wᵀ.
+// fused loss read only p). Z = x·W + b is kept in a saved buffer only for gelu/silu (their backward
+// reads x) and for a sigmoid output layer (the sigmoid + binaryCrossentropy head takes its gradient
+// from the logits). Backward: dZ, dW = xᵀ·dZ, db = Σ rows dZ, dx = dZ·Wᵀ.
 
 import { ACT, type Kernels } from '../backend/abi.js';
 import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
 import { checkInteger, checkOptionKeys, describe } from '../errors.js';
 import { resolveInitializer, type Initializer } from '../initializers.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
-import { Layer, type BaseLayerOptions, type ParamSpec } from './layer.js';
+import type { ConfigReader } from './config_reader.js';
+import { readActivation, readInitializer, readRegularizer, writeActivation, writeInitializer, writeRegularizer } from './keras_values.js';
+import { BASE_KEYS, formatShape, lastAxis, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape, type WeightDecl } from './layer.js';
 
 export interface DenseOptions extends BaseLayerOptions {
   /** Name ('relu') or { name, alpha }; default 'linear'. */
@@ -22,9 +25,11 @@ export interface DenseOptions extends BaseLayerOptions {
   biasRegularizer?: Regularizer;
 }
 
-const KEYS = ['inputDim', 'inputShape', 'name', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
+const KEYS = [...BASE_KEYS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
 // Keras defaults, written once.
 const DEFAULTS = { activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } as const;
+/** Bound on units, as on every width a model file may ask for. */
+export const MAX_UNITS = 1 << 20;
 
 /**
  * A fully connected layer.
@@ -40,7 +45,6 @@ export class Dense extends Layer {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | undefined;
   readonly biasRegularizer: Regularizer | undefined;
-  /** @internal input pointer of the last forward (backward reads it). */ private x = 0;
 
   constructor(units: number, options: DenseOptions = {}) {
     checkOptionKeys('Dense', options, KEYS);
@@ -56,22 +60,22 @@ export class Dense extends Layer {
     this.biasRegularizer = checkRegularizer('Dense', 'biasRegularizer', options.biasRegularizer);
   }
 
-  outputDim(): number {
-    return this.units;
-  }
-  override fixedOutputDim(): number {
-    return this.units;
+  build(inputShape: Shape, isOutput: boolean): LayerBuild {
+    if (inputShape.length === 0) throw new Error(`Dense '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
+    const K = inputShape[inputShape.length - 1];
+    const N = this.units;
+    // Keras compute_fans: a kernel [in, out] has fans (in, out); a bias [n] has (n, n).
+    const weights: WeightDecl[] = [{ name: 'kernel', shape: [K, N], initializer: this.kernelInitializer, fans: [K, N], regularizer: this.kernelRegularizer, trainable: true }];
+    if (this.useBias) weights.push({ name: 'bias', shape: [N], initializer: this.biasInitializer, fans: [N, N], regularizer: this.biasRegularizer, trainable: true });
+    return {
+      outputShape: [...inputShape.slice(0, -1), N],
+      weights,
+      buffers: this.keepsLogits(isOutput) ? [{ name: 'z', perSample: (shapeSize(inputShape) / K) * N, fixed: 0 }] : [],
+    };
   }
 
-  override paramSpecs(inDim: number): ParamSpec[] {
-    const specs: ParamSpec[] = [{ name: 'kernel', shape: [inDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer }];
-    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
-    return specs;
-  }
-
-  /** Buffers: A, gradient, and Z when it is kept (see keepsLogits). */
-  bufferCount(isOutput: boolean): number {
-    return this.keepsLogits(isOutput) ? 3 : 2;
+  override fixedOutputShape(): Shape | undefined {
+    return [this.units];
   }
 
   override outputActivation(): ResolvedActivation {
@@ -88,74 +92,64 @@ export class Dense extends Layer {
     if (act.kind !== 'elementwise') return false;
     return act.code === ACT.gelu || act.code === ACT.silu || (isOutput && act.code === ACT.sigmoid);
   }
-  /** Z's own buffer, or 0 when the plan gave the layer none (then Z is never written). */
-  private get z(): number {
-    return this.bufs.length > 2 ? this.bufs[2] : 0;
-  }
-  private get g(): number {
-    return this.bufs[1];
-  }
-  output(): number {
-    return this.bufs[0];
-  }
-  outputGradient(): number {
-    return this.g;
-  }
 
-  forward(k: Kernels, x: number, M: number, training: boolean): number {
+  forward(k: Kernels, b: LayerBuffers, x: number, M: number, training: boolean): number {
     const act = this.activation;
-    const a = this.output();
-    if (act.kind === 'elementwise' && (!training || this.z === 0)) {
+    const { rows, features: K } = lastAxis(this.inputShape, M);
+    const N = this.units;
+    const z = b.saved.length > 0 ? b.saved[0] : 0;
+    if (act.kind === 'elementwise' && (!training || z === 0)) {
       // One pass: the epilogue writes A (bit-identical to Z then activation_forward: the epilogue is
       // activation_forward itself, whose result does not depend on where an element falls).
-      this.x = x;
-      k.dense_forward(a, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, act.code, act.alpha);
-      return a;
+      k.dense_forward(b.y, x, b.w[0], this.useBias ? b.w[1] : 0, rows, K, N, act.code, act.alpha);
+      return b.y;
     }
-    const z = this.forwardLogits(k, x, M);
-    if (act.kind === 'softmax') k.softmax_forward(a, z, M, this.units); // z is a itself: in place (allowed)
-    else k.activation_forward(a, z, M * this.units, act.code, act.alpha);
-    return a;
+    const pre = this.forwardLogits(k, b, x, M);
+    if (act.kind === 'softmax') k.softmax_forward(b.y, pre, rows, N); // pre is y itself: in place (allowed)
+    else k.activation_forward(b.y, pre, rows * N, act.code, act.alpha);
+    return b.y;
   }
 
   /** Z into its own buffer when the layer keeps one, else into A (the fused softmax loss then overwrites it with p in place). */
-  override forwardLogits(k: Kernels, x: number, M: number): number {
-    this.x = x;
-    const z = this.z !== 0 ? this.z : this.output();
-    k.dense_forward(z, x, this.params[0], this.useBias ? this.params[1] : 0, M, this.inDim, this.units, ACT.linear, 0);
+  override forwardLogits(k: Kernels, b: LayerBuffers, x: number, M: number): number {
+    const { rows, features: K } = lastAxis(this.inputShape, M);
+    const z = b.saved.length > 0 ? b.saved[0] : b.y;
+    k.dense_forward(z, x, b.w[0], this.useBias ? b.w[1] : 0, rows, K, this.units, ACT.linear, 0);
     return z;
   }
 
   /** The logits of the last training forward; only a layer that keeps Z has them after its activation ran. */
-  override logits(): number {
-    if (this.z === 0) throw new Error(`Dense '${this.name}': internal error, the plan keeps no logits buffer for this layer`);
-    return this.z;
+  override logits(b: LayerBuffers): number {
+    if (b.saved.length === 0) throw new Error(`Dense '${this.name}': internal error, the plan keeps no logits buffer for this layer`);
+    return b.saved[0];
   }
 
-  override logitsGradient(): number {
-    return this.g;
+  override logitsGradient(b: LayerBuffers): number {
+    return b.dy;
   }
 
-  backward(k: Kernels, M: number, dx: number, fromLogits: boolean): void {
-    const K = this.inDim;
+  backward(k: Kernels, b: LayerBuffers, x: number, M: number, dx: number, fromLogits: boolean): void {
+    const { rows, features: K } = lastAxis(this.inputShape, M);
     const N = this.units;
-    const g = this.g;
+    const g = b.dy;
     const act = this.activation;
     if (!fromLogits) {
       // g holds dA; turn it into dZ in place (both kernels allow dx to alias dy).
-      if (act.kind === 'softmax') k.softmax_backward(g, g, this.output(), M, N);
+      if (act.kind === 'softmax') k.softmax_backward(g, g, b.y, rows, N);
       // relu…elu read only A; gelu/silu read only Z (kept for them); linear reads neither.
-      else if (act.code !== ACT.linear) k.activation_backward(g, g, this.z !== 0 ? this.z : this.output(), this.output(), M * N, act.code, act.alpha);
+      else if (act.code !== ACT.linear) k.activation_backward(g, g, b.saved.length > 0 ? b.saved[0] : b.y, b.y, rows * N, act.code, act.alpha);
     }
-    k.matmul_tn(this.grads[0], this.x, g, K, M, N, 0); // dW[K,N] = xᵀ[K,M]·dZ[M,N]
-    const kr = this.kernelRegularizer;
-    if (kr) k.l1l2_backward(this.grads[0], this.params[0], K * N, kr.l1, kr.l2);
-    if (this.useBias) {
-      k.col_sum(this.grads[1], g, M, N, 0); // db[N] = Σ_rows dZ
+    if (b.dw[0] !== 0) {
+      k.matmul_tn(b.dw[0], x, g, K, rows, N, 0); // dW[K,N] = xᵀ[K,rows]·dZ[rows,N]
+      const kr = this.kernelRegularizer;
+      if (kr) k.l1l2_backward(b.dw[0], b.w[0], K * N, kr.l1, kr.l2);
+    }
+    if (this.useBias && b.dw[1] !== 0) {
+      k.col_sum(b.dw[1], g, rows, N, 0); // db[N] = Σ_rows dZ
       const br = this.biasRegularizer;
-      if (br) k.l1l2_backward(this.grads[1], this.params[1], N, br.l1, br.l2);
+      if (br) k.l1l2_backward(b.dw[1], b.w[1], N, br.l1, br.l2);
     }
-    if (dx !== 0) k.matmul_nt(dx, g, this.params[0], M, N, K, 0); // dx[M,K] = dZ[M,N]·W[K,N]ᵀ
+    if (dx !== 0) k.matmul_nt(dx, g, b.w[0], rows, N, K, 0); // dx[rows,K] = dZ[rows,N]·W[K,N]ᵀ
   }
 
   getConfig(): Record<string, unknown> {
@@ -168,6 +162,38 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer.name,
       kernelRegularizer: this.kernelRegularizer,
       biasRegularizer: this.biasRegularizer,
+      trainable: this.trainable,
     };
+  }
+
+  kerasConfig(): Record<string, unknown> {
+    const { activation, alpha } = writeActivation(this.activation);
+    return {
+      units: this.units,
+      activation,
+      ...(alpha === undefined ? {} : { sinew_activation_alpha: alpha }),
+      use_bias: this.useBias,
+      kernel_initializer: writeInitializer(this.kernelInitializer),
+      bias_initializer: writeInitializer(this.biasInitializer),
+      kernel_regularizer: writeRegularizer(this.kernelRegularizer),
+      bias_regularizer: writeRegularizer(this.biasRegularizer),
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    };
+  }
+
+  static fromKeras(c: ConfigReader, base: BaseLayerOptions): Dense {
+    const units = c.get('units').int(1, MAX_UNITS);
+    for (const key of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.get(key).unsupported(key);
+    return new Dense(units, {
+      ...base,
+      activation: readActivation(c.get('activation'), c.get('sinew_activation_alpha')),
+      useBias: c.get('use_bias').optional((f) => f.boolean(), true),
+      kernelInitializer: readInitializer(c.get('kernel_initializer'), 'glorotUniform'),
+      biasInitializer: readInitializer(c.get('bias_initializer'), 'zeros'),
+      kernelRegularizer: readRegularizer(c.get('kernel_regularizer')),
+      biasRegularizer: readRegularizer(c.get('bias_regularizer')),
+    });
   }
 }

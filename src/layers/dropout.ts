@@ -1,60 +1,57 @@
 // Dropout (inverted, as Keras): in training y = x·mask with mask ∈ {0, 1/(1 − rate)} drawn by the
-// dropout_forward kernel from a seed and an element offset the model advances; in inference the
-// layer is the identity and hands its input pointer on (no copy).
+// dropout_forward kernel from the epoch's seed and an element offset that advances with each call;
+// in inference the layer is the identity and hands its input pointer on (no copy).
 
 import type { Kernels } from '../backend/abi.js';
-import { checkInteger, checkNumber, checkOptionKeys } from '../errors.js';
-import { Layer, type BaseLayerOptions } from './layer.js';
+import { checkNumber, checkOptionKeys } from '../errors.js';
+import type { ConfigReader } from './config_reader.js';
+import { shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
+import { RANDOM_KEYS, RandomLayer, type RandomLayerOptions } from './random_layer.js';
 
-export interface DropoutOptions extends BaseLayerOptions {
-  /** Seeds this layer's masks (mixed with the fit seed); default: derived from the model seed. */
-  seed?: number;
-}
+export type DropoutOptions = RandomLayerOptions;
 
 /**
  * @example model.add(new Dropout(0.2));
  */
-export class Dropout extends Layer {
+export class Dropout extends RandomLayer {
   readonly className = 'Dropout';
   readonly rate: number;
-  readonly seed: number | undefined;
-  /** @internal mask seed and element offset for the next call; the model sets them each epoch. */ maskSeed = 0;
-  /** @internal */ maskOffset = 0;
 
   constructor(rate: number, options: DropoutOptions = {}) {
-    checkOptionKeys('Dropout', options, ['inputDim', 'inputShape', 'name', 'seed']);
+    checkOptionKeys('Dropout', options, RANDOM_KEYS);
     super('Dropout', 'dropout', options);
     this.rate = checkNumber('Dropout', 'rate', rate, { min: 0, max: 1, maxOpen: true });
-    this.seed = options.seed === undefined ? undefined : checkInteger('Dropout', 'seed', options.seed, 0);
   }
 
-  outputDim(inDim: number): number {
-    return inDim;
-  }
-  /** Buffers: output, mask, gradient. */
-  bufferCount(): number {
-    return 3;
-  }
-  output(): number {
-    return this.bufs[0];
-  }
-  outputGradient(): number {
-    return this.bufs[2];
+  build(inputShape: Shape): LayerBuild {
+    return this.buildElementwise(inputShape, true);
   }
 
-  forward(k: Kernels, x: number, M: number, training: boolean): number {
+  forward(k: Kernels, b: LayerBuffers, x: number, M: number, training: boolean): number {
     if (!training) return x;
-    const n = M * this.outDim;
-    k.dropout_forward(this.bufs[0], this.bufs[1], x, n, this.rate, this.maskSeed, this.maskOffset);
+    const n = M * shapeSize(this.inputShape);
+    k.dropout_forward(b.y, b.saved[0], x, n, this.rate, this.maskSeed, this.maskOffset);
     this.maskOffset += n;
-    return this.bufs[0];
+    return b.y;
   }
 
-  backward(k: Kernels, M: number, dx: number): void {
-    if (dx !== 0) k.mul(dx, this.bufs[2], this.bufs[1], M * this.outDim); // dx = dy ⊙ mask
+  backward(k: Kernels, b: LayerBuffers, _x: number, M: number, dx: number): void {
+    if (dx !== 0) k.mul(dx, b.dy, b.saved[0], M * shapeSize(this.inputShape)); // dx = dy ⊙ mask
   }
 
   getConfig(): Record<string, unknown> {
     return { name: this.name, rate: this.rate, seed: this.seed };
+  }
+
+  kerasConfig(): Record<string, unknown> {
+    return { rate: this.rate, noise_shape: null, seed: this.seed ?? null };
+  }
+
+  static fromKeras(c: ConfigReader, base: BaseLayerOptions): Dropout {
+    c.get('noise_shape').unsupported('noise_shape');
+    const rate = c.get('rate').number(0, 1);
+    if (rate === 1) c.get('rate').fail('a number in [0, 1)');
+    const seed = c.get('seed').optional((f) => f.int(0, 2 ** 31 - 1), undefined);
+    return new Dropout(rate, { ...base, ...(seed === undefined ? {} : { seed }) });
   }
 }

@@ -1,7 +1,10 @@
-// The layer base class: what every layer declares (its output width, its weight tensors with their
-// initializers and regularizers, how many activation buffers it needs) and the forward/backward
-// calls the model's training step makes on the pointers the memory plan (src/model/plan.ts) hands it.
-// Layers hold no memory of their own; pointers are byte offsets into the model's arena.
+// The layer contract (Keras's build()/add_weight() shape, llm.c's explicit buffers). A layer is its
+// configuration. `build(inputShape)` declares, without allocating anything, what the layer needs:
+// its output shape, its weights (shape, fans for the initializer, regularizer, trainable or state)
+// and the buffers it keeps from forward for backward. The memory plan (src/model/plan.ts) lays
+// those out and hands each call a `LayerBuffers` of pointers; forward and backward receive them
+// and the input pointer explicitly, and keep nothing between the two calls.
+// Shapes are per sample: the batch dimension is never part of them.
 
 import type { Kernels } from '../backend/abi.js';
 import type { ResolvedActivation } from '../activations.js';
@@ -9,21 +12,75 @@ import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import { checkInteger, describe } from '../errors.js';
 
-/** One weight tensor a layer owns: Keras shape ([in, units] kernel, [units] bias). */
-export interface ParamSpec {
-  readonly name: 'kernel' | 'bias';
+/** A per-sample shape: [features], [steps, features], [height, width, channels], … */
+export type Shape = readonly number[];
+
+/** One weight tensor a layer declares (Keras add_weight). */
+export interface WeightDecl {
+  /** 'kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance' (Keras's names). */
+  readonly name: string;
   readonly shape: readonly number[];
   readonly initializer: Initializer;
-  readonly regularizer: Regularizer | undefined;
+  /** (fanIn, fanOut) for variance-scaling initializers (Keras compute_fans). */
+  readonly fans: readonly [number, number];
+  readonly regularizer?: Regularizer;
+  /** false: state that no optimizer, clipping or regulariser touches (moving statistics). */
+  readonly trainable: boolean;
+}
+
+/** A buffer a layer keeps from forward for backward: `perSample` floats per batch row plus `fixed`. */
+export interface BufferDecl {
+  readonly name: string;
+  readonly perSample: number;
+  readonly fixed: number;
+}
+
+/** What build() declares. */
+export interface LayerBuild {
+  readonly outputShape: Shape;
+  readonly weights: readonly WeightDecl[];
+  readonly buffers: readonly BufferDecl[];
+  /** The output is the input, as memory (Flatten, Reshape): the plan gives the layer no output buffer. */
+  readonly outputIsInput?: boolean;
+  /** d(loss)/d(input) equals d(loss)/d(output) (Flatten, Reshape, GaussianNoise): the two share one buffer. */
+  readonly gradientPassesThrough?: boolean;
+}
+
+/**
+ * The pointers of one call, assigned by the plan. Weights and their gradients are shared by every
+ * call; `y`, `dy` and `saved` live in the plan's per-call region.
+ */
+export interface LayerBuffers {
+  /** Weight pointers in declaration order (in the trainable block or the state block). */
+  readonly w: readonly number[];
+  /** Gradient pointers in declaration order; 0 for a weight that is not trained (state, or a frozen layer). */
+  readonly dw: readonly number[];
+  /** BufferDecl order. */
+  readonly saved: readonly number[];
+  /** Output [batch, outputSize]; 0 when the output is the input. */
+  readonly y: number;
+  /** d(loss)/d(output), written by the next layer or the loss; with gradientPassesThrough the input's gradient (0: none). */
+  readonly dy: number;
 }
 
 /** Options every layer accepts. */
 export interface BaseLayerOptions {
-  /** Width of the input; only for the first layer. Same as `inputShape: [inputDim]`. */
+  /** Width of a one-dimensional input; only for the first layer. Same as `inputShape: [inputDim]`. */
   inputDim?: number;
-  /** TF.js/Keras spelling: `[features]` (one-dimensional inputs only). */
+  /** Per-sample input shape for the first layer: `[features]`, `[28, 28]`, `[h, w, c]`. */
   inputShape?: readonly number[];
   name?: string;
+  /** false: the layer's weights are frozen (Keras `trainable`). Default true. */
+  trainable?: boolean;
+}
+
+export const BASE_KEYS = ['inputDim', 'inputShape', 'name', 'trainable'] as const;
+
+/** The model a layer belongs to, told when `trainable` changes (it re-plans, or refuses). */
+export interface LayerOwner {
+  trainableChanged(layer: Layer): void;
+  layerWeights(layer: Layer): { data: Float32Array; shape: number[] }[];
+  setLayerWeights(layer: Layer, weights: readonly unknown[]): void;
 }
 
 const nameCounters = new Map<string, number>();
@@ -36,90 +93,153 @@ function autoName(base: string): string {
 }
 
 export abstract class Layer {
-  /** 'Dense', 'Dropout', 'Activation' (as summary() shows it). */
+  /** The Keras class name ('Dense', 'BatchNormalization', …), as summary() and model files show it. */
   abstract readonly className: string;
   readonly name: string;
-  /** The declared input width (from inputDim/inputShape), if any. */
-  readonly declaredInputDim: number | undefined;
+  /** The declared per-sample input shape (from inputDim/inputShape), if any. */
+  readonly declaredInputShape: Shape | undefined;
+  private isTrainable: boolean;
 
-  // Set when the model builds the layer (input width known).
-  /** @internal */ inDim = 0;
-  /** @internal */ outDim = 0;
-  /** @internal the model this layer belongs to (a layer lives in one model). */ owner: object | null = null;
+  // Set when the model builds the layer (input shape known).
+  /** @internal */ inputShape: Shape = [];
+  /** @internal */ outputShape: Shape = [];
+  /** @internal the model this layer belongs to (a layer lives in one model). */ owner: (LayerOwner & object) | null = null;
   /** @internal weights written (initialised) at least once. */ initialized = false;
-  // Assigned by the memory plan: parameter and gradient pointers (one per ParamSpec), buffer pointers.
-  /** @internal */ params: number[] = [];
-  /** @internal */ grads: number[] = [];
-  /** @internal */ bufs: number[] = [];
 
   protected constructor(owner: string, base: string, options: BaseLayerOptions) {
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new Error(`${owner}: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
     }
+    const trainable = options.trainable ?? true;
+    if (typeof trainable !== 'boolean') throw new Error(`${owner}: expected \`trainable\` to be a boolean, received ${describe(trainable)}`);
+    this.isTrainable = trainable;
     this.name = options.name ?? autoName(base);
-    this.declaredInputDim = readInputDim(owner, options);
+    this.declaredInputShape = readInputShape(owner, options);
   }
 
-  /** Output width for a given input width (throws when the input width is wrong for this layer). */
-  abstract outputDim(inDim: number): number;
-  /** Output width when it does not depend on the input (Dense units); undefined for pass-through layers. */
-  fixedOutputDim(): number | undefined {
+  /** Whether fit changes this layer's weights (Keras `layer.trainable`); set it to freeze or unfreeze. */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new Error(`${this.className} '${this.name}': expected \`trainable\` to be a boolean, received ${describe(value)}`);
+    if (value === this.isTrainable) return;
+    // The model re-plans (trainable weights move between blocks); if it cannot, nothing changes.
+    this.isTrainable = value;
+    try {
+      this.owner?.trainableChanged(this);
+    } catch (e) {
+      this.isTrainable = !value;
+      throw e;
+    }
+  }
+
+  /** Copies of this layer's weights, in its declaration order (Keras `layer.get_weights()`). */
+  getWeights(): { data: Float32Array; shape: number[] }[] {
+    return this.requireOwner('getWeights').layerWeights(this);
+  }
+  /** Sets this layer's weights (each { data, shape } or nested arrays), all checked before any is written. */
+  setWeights(weights: readonly unknown[]): void {
+    this.requireOwner('setWeights').setLayerWeights(this, weights);
+  }
+  private requireOwner(what: string): LayerOwner {
+    if (this.owner === null) throw new Error(`${this.className} '${this.name}' ${what}: the layer has no weights until it is added to a model with a known input shape`);
+    return this.owner;
+  }
+
+  /**
+   * Declares the output shape, weights and buffers for this input shape; throws an Error naming the
+   * layer when the shape does not suit it. `isOutput`: the layer is the model's last.
+   */
+  abstract build(inputShape: Shape, isOutput: boolean): LayerBuild;
+
+  /** The output shape for an input shape (build's, without the rest). */
+  computeOutputShape(inputShape: Shape): Shape {
+    return this.build(inputShape, false).outputShape;
+  }
+  /** The output shape when it does not depend on the input (Dense units, Reshape); else undefined. */
+  fixedOutputShape(): Shape | undefined {
     return undefined;
   }
-  /** Weight tensors for a given input width (empty for layers without weights). */
-  paramSpecs(_inDim: number): ParamSpec[] {
-    return [];
-  }
-  /** How many [batch, outDim] buffers the layer needs in the plan; `isOutput`: it is the model's last layer. */
-  abstract bufferCount(isOutput: boolean): number;
   /** The activation at the layer's output, if it applies one (used to fuse it with the loss). */
   outputActivation(): ResolvedActivation | undefined {
     return undefined;
   }
 
-  /** Runs the layer on x[M, inDim]; returns the pointer of its output [M, outDim]. */
-  abstract forward(k: Kernels, x: number, M: number, training: boolean): number;
+  /** Runs the layer on x [M, …inputShape]; returns the pointer of its output. */
+  abstract forward(k: Kernels, b: LayerBuffers, x: number, M: number, training: boolean): number;
   /**
-   * For a layer with an output activation: runs it up to the pre-activation, returns that pointer.
-   * The model then computes activation and loss in one fused kernel.
+   * Backward from d(loss)/d(output) in `b.dy` (`fromLogits`: it is already d(loss)/d(pre-activation));
+   * `x` is the input of the forward. Writes the trained weights' gradients (b.dw, 0: skip) and, if
+   * dx ≠ 0, d(loss)/d(input) into dx.
    */
-  forwardLogits(_k: Kernels, _x: number, _M: number): number {
+  abstract backward(k: Kernels, b: LayerBuffers, x: number, M: number, dx: number, fromLogits: boolean): void;
+
+  /** For a layer with an output activation: runs it up to the pre-activation, returns that pointer (the loss fuses the rest). */
+  forwardLogits(_k: Kernels, _b: LayerBuffers, _x: number, _M: number): number {
     throw new Error(`${this.className} has no output activation to fuse`);
   }
-  /** The pre-activation pointer of the last forward (for a layer with an output activation). */
-  logits(): number {
+  /** The pre-activation pointer of the last training forward (a layer with an output activation). */
+  logits(_b: LayerBuffers, _x: number): number {
     throw new Error(`${this.className} has no output activation to fuse`);
   }
-  /** Where the fused loss writes d(loss)/d(pre-activation); `dx` is the previous layer's gradient buffer (0: none). */
-  logitsGradient(_dx: number): number {
+  /** Where the fused loss writes d(loss)/d(pre-activation); `dx` is the input's gradient buffer (0: none). */
+  logitsGradient(_b: LayerBuffers, _dx: number): number {
     return 0;
   }
-  /** The activation's output pointer after forward (the model's prediction when this is the last layer). */
-  abstract output(): number;
-  /** The buffer holding d(loss)/d(output), which the next layer (or the loss) writes. */
-  abstract outputGradient(): number;
-  /**
-   * Backward from d(loss)/d(output) (in outputGradient()); `fromLogits`: the gradient there is
-   * already d(loss)/d(pre-activation). Writes the weight gradients and, if dx ≠ 0, d(loss)/d(input) into dx.
-   */
-  abstract backward(k: Kernels, M: number, dx: number, fromLogits: boolean): void;
 
-  /** Keras-like description of the configuration, for summary() and debugging. */
+  /**
+   * Per-epoch randomness: fit calls this at the start of every epoch with its training stream's
+   * seed, the layer's position and the stream's epoch number, so that masks depend on nothing else.
+   */
+  beginEpoch(_streamSeed: number, _layerIndex: number, _epoch: number): void {}
+  /** Whether updateState does anything (the engine calls it only for those layers). */
+  hasStateUpdate(): boolean {
+    return false;
+  }
+  /** After a training step passed its checks: update non-trainable state (BatchNormalization's moving statistics). */
+  updateState(_k: Kernels, _b: LayerBuffers, _M: number): void {}
+
+  /** Keras-like description of the configuration (camelCase), for summary() and debugging. */
   abstract getConfig(): Record<string, unknown>;
+  /** The class name a model file records (usually className). */
+  kerasClassName(): string {
+    return this.className;
+  }
+  /** The Keras config (snake_case) without name, trainable and input shape, which the writer adds. */
+  abstract kerasConfig(): Record<string, unknown>;
 }
 
-function readInputDim(owner: string, options: BaseLayerOptions): number | undefined {
+/** Elements in a shape. */
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+/** "[28, 28]" for messages; "(None, 28, 28)" is summary's form. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** The rows and features of a last-axis operation on a batch of M samples of this shape. */
+export function lastAxis(shape: Shape, M: number): { rows: number; features: number } {
+  const features = shape[shape.length - 1];
+  return { rows: M * (shapeSize(shape) / features), features };
+}
+
+function readInputShape(owner: string, options: BaseLayerOptions): Shape | undefined {
   const { inputDim, inputShape } = options;
-  let fromShape: number | undefined;
+  let fromShape: number[] | undefined;
   if (inputShape !== undefined) {
-    if (!Array.isArray(inputShape) || inputShape.length !== 1) {
-      throw new Error(`${owner}: expected \`inputShape\` to be [features] (one-dimensional inputs), received ${describe(inputShape)}`);
+    if (!Array.isArray(inputShape) || inputShape.length === 0 || inputShape.length > 8) {
+      throw new Error(`${owner}: expected \`inputShape\` to be a per-sample shape such as [features] or [28, 28], received ${describe(inputShape)}`);
     }
-    fromShape = checkInteger(owner, 'inputShape[0]', inputShape[0]);
+    fromShape = inputShape.map((d, i) => checkInteger(owner, `inputShape[${i}]`, d));
   }
   if (inputDim !== undefined) checkInteger(owner, 'inputDim', inputDim);
-  if (inputDim !== undefined && fromShape !== undefined && inputDim !== fromShape) {
-    throw new Error(`${owner}: \`inputDim\` (${inputDim}) and \`inputShape\` ([${fromShape}]) disagree`);
+  if (inputDim !== undefined && fromShape !== undefined && (fromShape.length !== 1 || inputDim !== fromShape[0])) {
+    throw new Error(`${owner}: \`inputDim\` (${inputDim}) and \`inputShape\` (${formatShape(fromShape)}) disagree`);
   }
-  return inputDim ?? fromShape;
+  return fromShape ?? (inputDim === undefined ? undefined : [inputDim]);
 }

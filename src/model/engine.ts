@@ -1,11 +1,12 @@
-// The training step as kernel calls: forward through the layers, the loss (fused with the last
-// layer's softmax/sigmoid where that is exact), backward into the gradient block, regularisation
-// values, gradient norms and metrics. It runs on pointers of the current plan and allocates nothing;
-// batching, epochs and callbacks are in src/train/fit.ts.
+// The training step as kernel calls: forward through the layers (each given its call buffers and its
+// input pointer, which the engine keeps for the backward), the loss (fused with the last layer's
+// softmax/sigmoid where that is exact), backward into the gradient block, the state updates of a
+// step that passed its checks, regularisation values, gradient norms and metrics. It runs on
+// pointers of the current plan and allocates nothing; batching, epochs and callbacks are in src/train/fit.ts.
 
 import type { Kernels } from '../backend/abi.js';
 import type { FloatHeap } from '../memory/arena.js';
-import type { Layer } from '../layers/layer.js';
+import type { Layer, LayerBuffers } from '../layers/layer.js';
 import type { ResolvedLoss } from '../losses.js';
 import { metricValue, type MetricBuffers, type ResolvedMetric } from '../metrics.js';
 import type { Plan } from './plan.js';
@@ -36,13 +37,21 @@ export class Engine {
   plan!: Plan;
   loss!: ResolvedLoss;
   head: LossHead = 'plain';
-  /** needBackward[i]: some layer at or before i has weights, so layer i's backward matters. */
+  /** needBackward[i]: some layer at or before i has trainable weights, so layer i's backward matters. */
   private needBackward: boolean[] = [];
-  /** Regularised tensors: parameter pointer, element count, l1, l2 (cached so a step allocates nothing). */
+  /** Layers whose state changes after a training step (BatchNormalization's moving statistics). */
+  private stateful: number[] = [];
+  /** Regularised trainable tensors: parameter pointer, element count, l1, l2 (cached so a step allocates nothing). */
   private regPtrs: number[] = [];
   private regCounts: number[] = [];
   private regL1: number[] = [];
   private regL2: number[] = [];
+  /** Per layer with trainable weights: the first one's gradient pointer and size (history.gradNorm). */
+  private normPtrs: number[] = [];
+  private normCounts: number[] = [];
+  /** Input pointer of each layer in the last forward (its backward reads it). */
+  private inputs: number[] = [];
+  private bufs: LayerBuffers[] = [];
   /** The prediction pointer of the last forward. */
   private out = 0;
   private readonly mb: MetricBuffers = { pred: 0, target: 0, idxA: 0, idxB: 0, M: 0, N: 0, threshold: 0.5 };
@@ -53,31 +62,46 @@ export class Engine {
     readonly layers: readonly Layer[],
   ) {}
 
-  /** Call after layers, plan or loss change. */
+  /** Call after layers, plan, trainability or loss change. */
   refresh(): void {
+    const plan = this.plan;
+    this.bufs = plan.layers;
+    this.inputs = this.layers.map(() => 0);
     let seen = false;
-    this.needBackward = this.layers.map((l) => (seen = seen || l.paramSpecs(l.inDim).length > 0));
+    this.needBackward = this.layers.map((_, i) => (seen = seen || plan.layers[i].dw.some((g) => g !== 0)));
+    this.stateful = [];
+    this.layers.forEach((l, i) => {
+      if (l.hasStateUpdate()) this.stateful.push(i);
+    });
     this.regPtrs = [];
     this.regCounts = [];
     this.regL1 = [];
     this.regL2 = [];
-    for (const layer of this.layers) {
-      layer.paramSpecs(layer.inDim).forEach((spec, j) => {
-        const r = spec.regularizer;
-        if (!r || (r.l1 === 0 && r.l2 === 0)) return;
-        this.regPtrs.push(layer.params[j]);
-        this.regCounts.push(tensorSize(spec.shape));
-        this.regL1.push(r.l1);
-        this.regL2.push(r.l2);
-      });
+    this.normPtrs = this.layers.map(() => 0);
+    this.normCounts = this.layers.map(() => 0);
+    for (const t of plan.tensors) {
+      if (!t.trainable) continue;
+      if (this.normPtrs[t.layerIndex] === 0) {
+        this.normPtrs[t.layerIndex] = t.grad;
+        this.normCounts[t.layerIndex] = t.count;
+      }
+      const r = t.decl.regularizer;
+      if (!r || (r.l1 === 0 && r.l2 === 0)) continue;
+      this.regPtrs.push(t.ptr);
+      this.regCounts.push(t.count);
+      this.regL1.push(r.l1);
+      this.regL2.push(r.l2);
     }
     if (this.loss) this.head = chooseHead(this.loss, this.layers[this.layers.length - 1]);
   }
 
-  /** Forward only; returns the output pointer [M, outDim]. */
+  /** Forward only; returns the output pointer [M, outSize]. */
   forward(x: number, M: number, training: boolean): number {
     let h = x;
-    for (let i = 0; i < this.layers.length; i++) h = this.layers[i].forward(this.k, h, M, training);
+    for (let i = 0; i < this.layers.length; i++) {
+      this.inputs[i] = h;
+      h = this.layers[i].forward(this.k, this.bufs[i], h, M, training);
+    }
     this.out = h;
     return h;
   }
@@ -87,16 +111,21 @@ export class Engine {
     const k = this.k;
     const L = this.layers.length;
     const last = this.layers[L - 1];
-    const N = this.plan.outDim;
+    const lb = this.bufs[L - 1];
+    const N = this.plan.outSize;
     let h = x;
-    for (let i = 0; i < L - 1; i++) h = this.layers[i].forward(k, h, M, training);
+    for (let i = 0; i < L - 1; i++) {
+      this.inputs[i] = h;
+      h = this.layers[i].forward(k, this.bufs[i], h, M, training);
+    }
+    this.inputs[L - 1] = h;
     if (this.head === 'softmaxCce' || this.head === 'softmaxSparseCce') {
-      const z = last.forwardLogits(k, h, M);
-      this.out = last.output();
+      const z = last.forwardLogits(k, lb, h, M);
+      this.out = lb.y;
       if (this.head === 'softmaxCce') return k.softmax_cce_forward(this.out, z, y, M, N);
       return k.softmax_sparse_cce_forward(this.out, z, y, M, N);
     }
-    const out = last.forward(k, h, M, training);
+    const out = last.forward(k, lb, h, M, training);
     this.out = out;
     switch (this.head) {
       case 'sigmoidBce':
@@ -131,34 +160,35 @@ export class Engine {
   backward(y: number, M: number): void {
     const k = this.k;
     const L = this.layers.length;
+    if (!this.needBackward[L - 1]) return; // nothing is trained: nothing to differentiate
     const last = this.layers[L - 1];
-    const N = this.plan.outDim;
-    const dxLast = this.dxOf(L - 1);
+    const lb = this.bufs[L - 1];
+    const N = this.plan.outSize;
     let fromLogits = false;
     switch (this.head) {
       case 'softmaxCce':
       case 'softmaxSparseCce':
       case 'sigmoidBce': {
         fromLogits = true;
-        const dz = last.logitsGradient(dxLast);
-        if (dz === 0) return; // no weights anywhere: nothing to differentiate
-        if (this.head === 'softmaxCce') k.softmax_cce_backward(dz, last.output(), y, M, N);
-        else if (this.head === 'softmaxSparseCce') k.softmax_sparse_cce_backward(dz, last.output(), y, M, N);
-        else k.bce_logits_backward(dz, last.logits(), y, M, N);
+        const dz = last.logitsGradient(lb, this.dxOf(L - 1));
+        if (dz === 0) return; // the pre-activation is a model input: nothing to differentiate
+        if (this.head === 'softmaxCce') k.softmax_cce_backward(dz, lb.y, y, M, N);
+        else if (this.head === 'softmaxSparseCce') k.softmax_sparse_cce_backward(dz, lb.y, y, M, N);
+        else k.bce_logits_backward(dz, last.logits(lb, this.inputs[L - 1]), y, M, N);
         break;
       }
       case 'logitsCce':
-        k.softmax_cce_backward(last.outputGradient(), this.plan.probs, y, M, N);
+        k.softmax_cce_backward(lb.dy, this.plan.probs, y, M, N);
         break;
       case 'logitsSparseCce':
-        k.softmax_sparse_cce_backward(last.outputGradient(), this.plan.probs, y, M, N);
+        k.softmax_sparse_cce_backward(lb.dy, this.plan.probs, y, M, N);
         break;
       case 'logitsBce':
-        k.bce_logits_backward(last.outputGradient(), last.output(), y, M, N);
+        k.bce_logits_backward(lb.dy, this.out, y, M, N);
         break;
       case 'plain': {
-        const g = last.outputGradient();
-        const out = last.output();
+        const g = lb.dy;
+        const out = this.out;
         switch (this.loss.kind) {
           case 'mse': k.mse_backward(g, out, y, M, N); break;
           case 'mae': k.mae_backward(g, out, y, M, N); break;
@@ -170,27 +200,39 @@ export class Engine {
     }
     for (let i = L - 1; i >= 0; i--) {
       if (!this.needBackward[i]) break;
-      this.layers[i].backward(k, M, this.dxOf(i), i === L - 1 && fromLogits);
+      this.layers[i].backward(k, this.bufs[i], this.inputs[i], M, this.dxOf(i), i === L - 1 && fromLogits);
     }
   }
 
   private dxOf(i: number): number {
-    return i > 0 && this.needBackward[i - 1] ? this.layers[i - 1].outputGradient() : 0;
+    return i > 0 && this.needBackward[i - 1] ? this.bufs[i - 1].dy : 0;
   }
 
-  /** Σ over regularised tensors of l1·Σ|w| + l2·Σw² (added to the reported loss, as Keras does). */
+  /** After a training step passed its checks: the layers' state updates (moving statistics). */
+  updateState(M: number): void {
+    for (let j = 0; j < this.stateful.length; j++) {
+      const i = this.stateful[j];
+      this.layers[i].updateState(this.k, this.bufs[i], M);
+    }
+  }
+
+  /** Σ over regularised trainable tensors of l1·Σ|w| + l2·Σw² (added to the reported loss, as Keras does). */
   regularization(): number {
     let total = 0;
     for (let i = 0; i < this.regPtrs.length; i++) total += this.k.l1l2_value(this.regPtrs[i], this.regCounts[i], this.regL1[i], this.regL2[i]);
     return total;
   }
 
-  /** Adds ‖dW‖₂ of each layer's kernel gradient into sums[layer] (layers without weights: untouched). */
+  /** Adds the gradient norm of each layer's first trained weight (a Dense kernel) into sums[layer]; other layers: untouched. */
   addKernelGradNorms(sums: Float64Array): void {
     for (let i = 0; i < this.layers.length; i++) {
-      const layer = this.layers[i];
-      if (layer.grads.length > 0) sums[i] += Math.sqrt(this.k.sum_squares(layer.grads[0], layer.inDim * layer.outDim));
+      if (this.normPtrs[i] !== 0) sums[i] += Math.sqrt(this.k.sum_squares(this.normPtrs[i], this.normCounts[i]));
     }
+  }
+
+  /** Whether layer i has a trained weight (so history.gradNorm has a row for it). */
+  hasGradNorm(i: number): boolean {
+    return this.normPtrs[i] !== 0;
   }
 
   /** Adds rows·metric(batch) into sums[j] for each metric, on the last forward's prediction. */
@@ -201,14 +243,8 @@ export class Engine {
     b.idxA = this.plan.idxA;
     b.idxB = this.plan.idxB;
     b.M = M;
-    b.N = this.plan.outDim;
+    b.N = this.plan.outSize;
     b.threshold = this.loss.fromLogits ? 0 : 0.5;
     for (let j = 0; j < metrics.length; j++) sums[j] += M * metricValue(this.k, this.heap, metrics[j].kind, b);
   }
-}
-
-export function tensorSize(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
 }

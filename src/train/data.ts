@@ -1,6 +1,8 @@
-// Input conversion and validation for fit/evaluate/predict: x as number[][] or a Matrix, y as
-// one-hot/0-1 rows, [n, 1] columns or a flat number[] (class ids for the sparse loss, or one output).
-// Everything is checked once, before any state changes; copying into the arena comes after.
+// Input conversion and validation for fit/evaluate/predict: x as nested arrays (number[][], or deeper
+// for samples of rank > 1) or { data, shape: [n, …dims] }; y as one-hot/0-1 rows, [n, 1] columns or a
+// flat number[] (class ids for the sparse loss, or one output). Everything is checked once, before
+// any state changes; copying into the arena comes after. A sample of any rank is one row of
+// Π dims floats: the model sees row-major samples.
 
 import type { Matrix } from '../matrix.js';
 import type { FloatHeap } from '../memory/arena.js';
@@ -15,7 +17,10 @@ export type TargetLike = MatrixLike | ArrayLike<number>;
 /** A validated view of user data: either a flat row-major array or nested rows. */
 export interface Table {
   readonly rows: number;
+  /** Floats per sample: Π sampleShape. */
   readonly cols: number;
+  /** The shape of one sample ([cols] for rows of numbers). */
+  readonly sampleShape: readonly number[];
   readonly flat?: ArrayLike<number>;
   readonly nested?: ArrayLike<ArrayLike<number>>;
 }
@@ -33,30 +38,62 @@ export function readTable(owner: string, arg: string, value: unknown): Table {
   let table: Table;
   if (isMatrixLike(value)) {
     const { data, shape } = value;
-    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`${owner}: expected \`${arg}.shape\` to be [rows, columns], received ${describe(shape)}`);
+    if (!Array.isArray(shape) || shape.length < 2 || shape.length > 9 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${owner}: expected \`${arg}.shape\` to be [rows, columns] or [rows, …sample shape], received ${describe(shape)}`);
     }
-    if (!data || typeof data.length !== 'number' || data.length !== shape[0] * shape[1]) {
-      throw new Error(`${owner}: expected \`${arg}.data\` to hold rows·columns = ${shape[0] * shape[1]} numbers for shape [${shape[0]}, ${shape[1]}], received ${describe(data)}`);
+    const size = shape.reduce((a: number, b: number) => a * b, 1);
+    if (!data || typeof data.length !== 'number' || data.length !== size) {
+      const count = shape.length === 2 ? `rows·columns = ${size}` : `${size}`;
+      throw new Error(`${owner}: expected \`${arg}.data\` to hold ${count} numbers for shape [${shape.join(', ')}], received ${describe(data)}`);
     }
-    table = { rows: shape[0], cols: shape[1], flat: data };
+    table = { rows: shape[0], cols: shape.slice(1).reduce((a: number, b: number) => a * b, 1), sampleShape: shape.slice(1), flat: data };
   } else if (isArrayLike(value) && value.length > 0 && isArrayLike(value[0])) {
-    const rows = value as ArrayLike<ArrayLike<number>>;
-    const cols = rows[0].length;
-    for (let i = 0; i < rows.length; i++) {
-      if (!isArrayLike(rows[i]) || rows[i].length !== cols) {
-        throw new Error(`${owner}: expected every row of \`${arg}\` to have ${cols} values (as row 0), received ${describe(rows[i])} at row ${i}`);
+    const rows = value as ArrayLike<ArrayLike<unknown>>;
+    if (rows[0].length > 0 && isArrayLike(rows[0][0])) {
+      table = readNested(owner, arg, rows);
+    } else {
+      const cols = rows[0].length;
+      for (let i = 0; i < rows.length; i++) {
+        if (!isArrayLike(rows[i]) || rows[i].length !== cols) {
+          throw new Error(`${owner}: expected every row of \`${arg}\` to have ${cols} values (as row 0), received ${describe(rows[i])} at row ${i}`);
+        }
       }
+      table = { rows: rows.length, cols, sampleShape: [cols], nested: rows as ArrayLike<ArrayLike<number>> };
     }
-    table = { rows: rows.length, cols, nested: rows };
   } else if (isArrayLike(value) && value.length === 0) {
     throw new Error(`${owner}: expected \`${arg}\` to have at least one row, received an empty array`);
   } else {
-    throw new Error(`${owner}: expected \`${arg}\` to be number[][] or { data, shape: [rows, columns] }, received ${describe(value)}`);
+    throw new Error(`${owner}: expected \`${arg}\` to be number[][] (or deeper nested arrays) or { data, shape: [rows, …] }, received ${describe(value)}`);
   }
-  if (table.rows === 0 || table.cols === 0) throw new Error(`${owner}: expected \`${arg}\` to be non-empty, received shape [${table.rows}, ${table.cols}]`);
+  if (table.rows === 0 || table.cols === 0) throw new Error(`${owner}: expected \`${arg}\` to be non-empty, received shape [${table.rows}, ${table.sampleShape.join(', ')}]`);
   checkFinite(owner, arg, table);
   return table;
+}
+
+/** Nested arrays of depth > 2 (samples of rank > 1): shape from the first sample, every sample checked, flattened. */
+function readNested(owner: string, arg: string, rows: ArrayLike<ArrayLike<unknown>>): Table {
+  const sampleShape: number[] = [];
+  for (let v: unknown = rows[0]; isArrayLike(v); v = (v as ArrayLike<unknown>)[0]) {
+    sampleShape.push((v as ArrayLike<unknown>).length);
+    if (sampleShape.length > 8) throw new Error(`${owner}: expected \`${arg}\` to nest at most 9 levels deep`);
+    if ((v as ArrayLike<unknown>).length === 0) break;
+  }
+  const cols = sampleShape.reduce((a, b) => a * b, 1);
+  const flat = new Float64Array(rows.length * cols);
+  let at = 0;
+  const walk = (v: unknown, depth: number, where: string): void => {
+    if (depth === sampleShape.length) {
+      flat[at++] = typeof v === 'number' ? v : NaN;
+      if (typeof v !== 'number') throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at ${where}`);
+      return;
+    }
+    if (!isArrayLike(v) || v.length !== sampleShape[depth]) {
+      throw new Error(`${owner}: expected \`${arg}\`${where} to be an array of ${sampleShape[depth]} (samples of shape [${sampleShape.join(', ')}], as sample 0), received ${describe(v)}`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${where}[${i}]`);
+  };
+  for (let i = 0; i < rows.length; i++) walk(rows[i], 0, `[${i}]`);
+  return { rows: rows.length, cols, sampleShape, flat };
 }
 
 function isArrayLike(v: unknown): v is ArrayLike<unknown> {
@@ -117,7 +154,7 @@ export function readTargets(owner: string, arg: string, value: unknown, loss: Lo
   if (isArrayLike(value) && value.length > 0 && !isArrayLike(value[0])) {
     // A flat array: one value per row.
     const flat = value as ArrayLike<number>;
-    t = { rows: flat.length, cols: 1, flat };
+    t = { rows: flat.length, cols: 1, sampleShape: [1], flat };
     for (let i = 0; i < flat.length; i++) {
       if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[i])} at row ${i}`);
     }

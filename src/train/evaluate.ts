@@ -2,18 +2,18 @@
 // and the compiled metrics, averaged over rows. Used by model.evaluate (data copied chunk by chunk
 // from the user's arrays) and by fit's validation (data already in the arena).
 
-import type { Sequential } from '../model/sequential.js';
+import type { ModelState } from '../model/model_state.js';
 import { copyRows, type Table } from './data.js';
 import type { Logs } from './history.js';
 
 /** Evaluates rows that are already in the arena at xPtr/yPtr (byte offsets), in chunks. */
-export function evaluateRegion(model: Sequential, xPtr: number, yPtr: number, rows: number, chunk: number, sums: Float64Array, prefix = ''): Logs {
+export function evaluateRegion(model: ModelState, xPtr: number, yPtr: number, rows: number, chunk: number, sums: Float64Array, prefix = ''): Logs {
   const plan = model.plan!;
-  return evaluateChunks(model, rows, chunk, sums, prefix, (start) => [xPtr + start * plan.inDim * 4, yPtr + start * plan.yWidth * 4]);
+  return evaluateChunks(model, rows, chunk, sums, prefix, (start) => [xPtr + start * plan.inSize * 4, yPtr + start * plan.yWidth * 4]);
 }
 
 /** Evaluates user tables, copying each chunk into the batch slots. */
-export function evaluateTables(model: Sequential, xt: Table, yt: Table, chunk: number): Logs {
+export function evaluateTables(model: ModelState, xt: Table, yt: Table, chunk: number): Logs {
   const plan = model.plan!;
   const sums = new Float64Array(model.compiled!.metrics.length);
   return evaluateChunks(model, xt.rows, chunk, sums, '', (start, m) => {
@@ -24,7 +24,7 @@ export function evaluateTables(model: Sequential, xt: Table, yt: Table, chunk: n
   });
 }
 
-function evaluateChunks(model: Sequential, rows: number, chunk: number, sums: Float64Array, prefix: string, load: (start: number, m: number) => [number, number]): Logs {
+function evaluateChunks(model: ModelState, rows: number, chunk: number, sums: Float64Array, prefix: string, load: (start: number, m: number) => [number, number]): Logs {
   const engine = model.engine;
   const metrics = model.compiled!.metrics;
   sums.fill(0);

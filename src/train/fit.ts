@@ -3,12 +3,12 @@
 // slot, runs the step (forward + loss, NaN check, backward, gradient norms, optimizer update) and
 // calls callbacks. The step allocates nothing and never changes memory size.
 
-import type { Sequential } from '../model/sequential.js';
-import { Dropout } from '../layers/dropout.js';
+import type { ModelState } from '../model/model_state.js';
 import { checkInteger, checkNumber, checkOptionKeys, describe } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
+import { sameShape } from '../model/model_state.js';
 import { gatherRows } from './batches.js';
-import { checkCallbacks, type Callback } from './callbacks.js';
+import { checkCallbacks, type Callback, type CallbackModel } from './callbacks.js';
 import { copyRows, readTable, readTargets, type MatrixLike, type Table, type TargetLike } from './data.js';
 import { evaluateRegion } from './evaluate.js';
 import { History, type Logs } from './history.js';
@@ -52,7 +52,7 @@ interface Prepared {
 }
 
 /** Everything fit checks, before any state changes. */
-function prepare(model: Sequential, x: unknown, y: unknown, options: FitOptions): Prepared {
+function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions): Prepared {
   model.checkUsable('fit');
   if (!model.compiled) throw new Error('fit: call compile({ optimizer, loss, metrics }) before fit');
   if (model.layers.length === 0) throw new Error('fit: the model has no layers; add layers first');
@@ -69,8 +69,8 @@ function prepare(model: Sequential, x: unknown, y: unknown, options: FitOptions)
 
   const loss = model.compiled.loss;
   const xt = readTable('fit', 'x', x);
-  model.checkWidth('fit', xt);
-  const units = model.outputUnits(xt.cols)!;
+  model.checkInputShape('fit', 'x', xt.sampleShape);
+  const units = outputUnitsFor('fit', model, xt.sampleShape);
   const yt = readTargets('fit', 'y', y, loss.kind, units, xt.rows);
   let nTrain = xt.rows;
   let val: Prepared['val'];
@@ -78,7 +78,9 @@ function prepare(model: Sequential, x: unknown, y: unknown, options: FitOptions)
     const vd = options.validationData;
     if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`fit: expected \`validationData\` to be [x, y], received ${describe(vd)}`);
     const vx = readTable('fit', 'validationData[0]', vd[0]);
-    if (vx.cols !== xt.cols) throw new Error(`fit: expected \`validationData[0]\` to have ${xt.cols} columns (as x), received ${vx.cols}`);
+    if (!sameShape(vx.sampleShape, xt.sampleShape)) {
+      throw new Error(`fit: expected \`validationData[0]\` to have samples of shape [${xt.sampleShape.join(', ')}] (as x), received [${vx.sampleShape.join(', ')}]`);
+    }
     const vy = readTargets('fit', 'validationData[1]', vd[1], loss.kind, units, vx.rows);
     val = { x: vx, y: vy, from: 0, rows: vx.rows };
   } else if (split > 0) {
@@ -95,7 +97,8 @@ function settle(r: void | Promise<void>): Promise<void> | undefined {
   return r && typeof (r as Promise<void>).then === 'function' ? r : undefined;
 }
 
-export async function runFit(model: Sequential, x: unknown, y: unknown, options: FitOptions): Promise<History> {
+/** Trains `model`; `facade` is what callbacks see as the model (setModel). */
+export async function runFit(model: ModelState, facade: CallbackModel, x: unknown, y: unknown, options: FitOptions): Promise<History> {
   const p = prepare(model, x, y, options);
   // ---- from here on the model changes ----
   const { optimizer, loss, metrics } = model.compiled!;
@@ -103,7 +106,7 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
   // stop and resume (even in another process, from a checkpoint) without changing any result.
   const streamSeed = p.seed ?? model.trainingStreamSeed();
   const firstEpoch = p.seed === undefined ? model.epochsStarted : 0;
-  model.ensureBuilt(p.x.cols);
+  model.ensureBuilt(p.x.sampleShape);
   model.warnPairing();
   const yWidth = model.yWidthFor(loss);
   const plan = model.ensurePlan({
@@ -128,6 +131,7 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
   const layers = model.layers;
   const steps = Math.ceil(p.nTrain / p.batchSize);
   const history = new History({ epochs: p.epochs, batchSize: p.batchSize, samples: p.nTrain, steps, validationSamples: p.val?.rows ?? 0 }, layers.length);
+  const trainedLayers = layers.map((_, i) => engine.hasGradNorm(i));
   const order = new Int32Array(p.nTrain);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const shuffleSeed = deriveSeed(streamSeed, 0);
@@ -138,25 +142,20 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
   const wantsBatchEnd = p.callbacks.some((c) => c.onBatchEnd);
   const wantsBatchBegin = p.callbacks.some((c) => c.onBatchBegin);
-  const inDim = plan.inDim;
+  const inDim = plan.inSize;
 
   model.busy = true;
   model.stopTraining = false;
   let lastLogs: Logs = {};
   try {
-    for (const cb of p.callbacks) cb.setModel?.(model);
+    for (const cb of p.callbacks) cb.setModel?.(facade);
     for (const cb of p.callbacks) await settle(cb.onTrainBegin?.());
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const started = performance.now();
       for (const cb of p.callbacks) await settle(cb.onEpochBegin?.(epoch));
       const streamEpoch = firstEpoch + epoch;
       model.epochsStarted++;
-      layers.forEach((layer, i) => {
-        if (!(layer instanceof Dropout)) return;
-        const base = layer.seed !== undefined ? deriveSeed(layer.seed, 0x5eed) : deriveSeed(streamSeed, 1 + i);
-        layer.maskSeed = deriveSeed(base, streamEpoch);
-        layer.maskOffset = 0;
-      });
+      for (let i = 0; i < layers.length; i++) layers[i].beginEpoch(streamSeed, i, streamEpoch);
       if (p.shuffle) {
         // Each epoch permutes the identity afresh, so its order depends on no earlier epoch.
         for (let i = 0; i < order.length; i++) order[i] = i;
@@ -190,6 +189,7 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
         engine.backward(yp, m);
         engine.addKernelGradNorms(normSums);
         if (!normSums.every(Number.isFinite)) throw nonFinite('gradient', NaN, epoch, b);
+        engine.updateState(m);
         optimizer.step(k, block, plan.slots);
         lossSum += m * batchLoss;
         seen += m;
@@ -208,9 +208,7 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
       metrics.forEach((metric, j) => (logs[metric.key] = metricSums[j] / seen));
       if (p.val) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, plan.batchCap, valSums, 'val_'));
       history.record(epoch, logs);
-      layers.forEach((layer, i) => {
-        if (layer.grads.length > 0) history.gradNorm[i].push(normSums[i] / batches);
-      });
+      for (let i = 0; i < layers.length; i++) if (trainedLayers[i]) history.gradNorm[i].push(normSums[i] / batches);
       if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));
       lastLogs = logs;
       for (const cb of p.callbacks) await settle(cb.onEpochEnd?.(epoch, logs));
@@ -221,6 +219,13 @@ export async function runFit(model: Sequential, x: unknown, y: unknown, options:
     model.busy = false;
   }
   return history;
+}
+
+/** Output units for samples of this shape; the output must be one vector per sample for a loss. */
+export function outputUnitsFor(owner: string, model: ModelState, sampleShape: readonly number[]): number {
+  const shape = model.outputShape(model.inputShape ?? sampleShape)!;
+  if (shape.length !== 1) throw new Error(`${owner}: the model's output has shape [${shape.join(', ')}] per sample; a loss needs one vector per sample (add Flatten before the last Dense)`);
+  return shape[0];
 }
 
 function nonFinite(what: string, value: number, epoch: number, batch: number): Error {

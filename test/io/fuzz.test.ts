@@ -116,8 +116,8 @@ async function makeBase(name: string, layers: (Dense | Dropout | Activation)[], 
     loaded.dispose();
   }
   expect(predictions.wasm).toEqual(model.predict(X).data);
-  const base: Base = { name, json, bytes, width: model.outputShape![1], predictions, weights: model.getWeights() };
-  if (compile) base.optimizer = { config: model.optimizer!.getConfig() as Record<string, unknown>, iterations: model.optimizer!.iterations, slots: model.optimizerSlots().map((v) => new Float32Array(v)) }; // copies: the slots are live views
+  const base: Base = { name, json, bytes, width: model.outputShape![1]!, predictions, weights: model.getWeights() };
+  if (compile) base.optimizer = { config: model.optimizer!.getConfig() as Record<string, unknown>, iterations: model.optimizer!.iterations, slots: model.state.optimizerSlots().map((v) => new Float32Array(v)) }; // copies: the slots are live views
   model.dispose();
   return base;
 }
@@ -137,7 +137,7 @@ beforeAll(async () => {
     const b = bases[0];
     const reference = fromArtifacts(artifactsOf(mutant(b.json, b.bytes)).artifacts as ModelArtifacts, { backend });
     const predictions = reference.predict(X).data;
-    shared[kind] = { kind, backend, reference, predictions, weights: reference.getWeights(), slots: reference.optimizerSlots().map((v) => new Float32Array(v)), top: backend.arena.top };
+    shared[kind] = { kind, backend, reference, predictions, weights: reference.getWeights(), slots: reference.state.optimizerSlots().map((v) => new Float32Array(v)), top: backend.arena.top };
   }
   scratch = mkdtempSync(join(tmpdir(), 'sinew-fuzz-'));
 });
@@ -214,9 +214,10 @@ function weightsProblem(model: Sequential, specs: unknown, bytes: Uint8Array | u
   if (at !== bytes.length) return `loaded with ${bytes.length} bytes for specs of ${at}`;
   const got = model.getWeights();
   let w = 0;
-  for (const layer of model.layers) {
-    for (const p of layer.paramSpecs(layer.inDim)) {
-      const want = `${layer.name}/${p.name}`;
+  for (const weight of model.weights) {
+    {
+      const want = weight.name;
+      const p = weight;
       const hits = (specs as { name: string; group?: string }[]).map((s, i) => (s.group !== 'optimizer' && (s.name === want || s.name.endsWith(`/${want}`)) ? i : -1)).filter((i) => i >= 0);
       if (hits.length !== 1) return `loaded, but ${hits.length} specs name ${want}`;
       const n = p.shape.reduce((a, d) => a * d, 1);
@@ -254,13 +255,13 @@ async function modelProblem(model: Sequential, base: Base, m: Mutant, specs: unk
         if (!opt) return 'the optimizer is gone after a neutral mutation';
         if (JSON.stringify(opt.getConfig()) !== JSON.stringify(base.optimizer.config)) return `optimizer config differs: ${JSON.stringify(opt.getConfig())}`;
         if (opt.iterations !== base.optimizer.iterations) return `iterations ${opt.iterations}, originally ${base.optimizer.iterations}`;
-        const slots = model.optimizerSlots().map((v) => new Float32Array(v));
+        const slots = model.state.optimizerSlots().map((v) => new Float32Array(v));
         if (slots.length !== base.optimizer.slots.length || !slots.every((s, i) => sameBits(s, base.optimizer!.slots[i]))) return 'optimizer slots differ after a neutral mutation';
       } else if (model.optimizer) return 'an optimizer appeared after a neutral mutation';
     }
     // A restored optimizer must be usable: one short epoch (its kernels run over the restored slots).
     if (train && model.optimizer) {
-      const sparse = model.compiled!.loss.kind === 'sparseCce';
+      const sparse = model.state.compiled!.loss.kind === 'sparseCce';
       try {
         await model.fit(TRAIN.x, sparse ? TRAIN.ids : TRAIN.oneHot, { epochs: 1, batchSize: 8, verbose: 0 });
       } catch (e) {
@@ -435,7 +436,7 @@ function referenceProblems(): string[] {
   for (const s of Object.values(shared)) {
     if (!sameBits(s.reference.predict(X).data, s.predictions)) out.push(`the ${s.kind} reference model's predictions changed`);
     if (!sameTensors(s.reference.getWeights(), s.weights)) out.push(`the ${s.kind} reference model's weights changed`);
-    const slots = s.reference.optimizerSlots().map((v) => new Float32Array(v));
+    const slots = s.reference.state.optimizerSlots().map((v) => new Float32Array(v));
     if (!slots.every((b, i) => sameBits(b, s.slots[i]))) out.push(`the ${s.kind} reference model's optimizer slots changed`);
     if (s.backend.arena.top !== s.top) out.push(`the ${s.kind} arena top is ${s.backend.arena.top}, was ${s.top}`);
   }
@@ -530,7 +531,7 @@ describe('loader messages', () => {
     ['weight bytes shorter than the manifest', 'adam_mix', (_j, bytes) => bytes.slice(0, bytes.length - 4),
       "fromArtifacts: expected `weightData` to be 3304 bytes (the sum of the manifest's tensors: 19 tensors, 4 bytes per value), received 3300 bytes"],
     ['unknown layer class', 'adam_mix', (j) => void (j.modelTopology.config.layers[1].class_name = 'Conv2D'),
-      "fromArtifacts: expected `modelTopology.config.layers[1].class_name` to be 'Dense' or 'Dropout' or 'Activation' or 'LeakyReLU' or 'ELU' or 'ReLU' or 'Softmax' or 'InputLayer', received 'Conv2D'"],
+      "fromArtifacts: expected `modelTopology.config.layers[1].class_name` to be 'Dense' or 'Dropout' or 'Activation' or 'ReLU' or 'LeakyReLU' or 'ELU' or 'Softmax' or 'Flatten' or 'Reshape' or 'BatchNormalization' or 'LayerNormalization' or 'GaussianNoise' or 'GaussianDropout' or 'InputLayer', received 'Conv2D'"],
     ['unsupported activation', 'adam_mix', (j) => void (layer0(j).activation = 'selu'),
       "fromArtifacts: expected `modelTopology.config.layers[0].config.activation` to be one of 'linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu', 'gelu_new', 'swish', 'silu', 'softmax', 'sinew_elu', 'sinew_leaky_relu', received 'selu'"],
     ['shape in the manifest differs from the topology', 'adam_mix', (j) => void (spec(j, 0).shape = [16, 6]),

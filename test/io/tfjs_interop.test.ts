@@ -463,11 +463,12 @@ describe('TF.js → sinew', () => {
   });
   afterAll(() => tfModel.dispose());
 
-  it('reads the layers: Dense options, LeakyReLU alpha, ReLU/ELU/Softmax layers as Activation', () => {
+  it('reads the layers: Dense options, LeakyReLU alpha, ReLU/ELU/Softmax layers as their own classes (activation layers)', () => {
     const model = fromArtifacts(artifacts as ModelArtifacts, { backend: backendFor('js') });
     expect(model.name).toBe(tfModel.name);
     expect(model.layers.map((l) => l.name)).toEqual(tfModel.layers.map((l) => l.name));
-    expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'Activation', 'Dense', 'Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation']);
+    expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'LeakyReLU', 'Dense', 'Dense', 'Activation', 'Dense', 'ReLU', 'Dense', 'ELU', 'Dense', 'Softmax']);
+    for (const i of [3, 6, 8, 10, 12]) expect(model.layers[i]).toBeInstanceOf(Activation);
     expect(model.layers[0].getConfig()).toMatchObject({ activation: 'relu', kernelInitializer: 'heNormal', kernelRegularizer: { l1: 0, l2: 1e-3 } });
     expect(model.layers[2].getConfig()).toMatchObject({ activation: 'tanh', useBias: false, biasRegularizer: { l1: 1e-4, l2: 0 } });
     expect(model.layers[3].getConfig()).toMatchObject({ activation: 'leakyRelu' });
@@ -475,7 +476,7 @@ describe('TF.js → sinew', () => {
     expect(model.layers[4].getConfig()).toMatchObject({ activation: 'silu' });
     // TF.js's Dense default kernel initializer is glorotNormal (Keras's is glorotUniform).
     expect(model.layers[5].getConfig()).toMatchObject({ activation: 'elu', kernelInitializer: 'glorotNormal' });
-    expect(model.layers.slice(6).filter((l) => l.className === 'Activation').map((l) => l.getConfig().activation)).toEqual(['sigmoid', 'relu', 'elu', 'softmax']);
+    expect(model.layers.slice(6).filter((l) => l instanceof Activation).map((l) => l.getConfig().activation)).toEqual(['sigmoid', 'relu', 'elu', 'softmax']);
     expect(model.optimizer).toBeUndefined();
     model.dispose();
   });

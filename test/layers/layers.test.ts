@@ -91,17 +91,19 @@ describe.each(MODEL_BACKENDS)('Dense training forward on %s', (backend) => {
     const layer = new Dense(10, { inputDim: 7, activation });
     model.add(layer);
     model.add(new Dense(3, { activation: 'softmax' }));
-    const plan = model.ensurePlan({ batchCap: M });
-    expect(layer.bufs.length).toBe(buffers); // no Z buffer where the backward reads only A
-    const { kernels: k, arena } = model.backend;
+    const plan = model.state.ensurePlan({ batchCap: M });
+    const b = plan.layers[0];
+    // A, its gradient, and Z only where kept.
+    expect(2 + b.saved.length).toBe(buffers); // no Z buffer where the backward reads only A
+    const { kernels: k, arena } = model.state.backend;
     const x = plan.xBatch;
     arena.heap().set(Float32Array.from(randomRows(M, 7, 11).flat().map((v) => v * 4)), x >> 2);
     const read = (ptr: number) => Float32Array.from(arena.heap().subarray(ptr >> 2, (ptr >> 2) + M * 10));
-    const trained = read(layer.forward(k, x, M, true));
-    const inferred = read(layer.forward(k, x, M, false));
+    const trained = read(layer.forward(k, b, x, M, true));
+    const inferred = read(layer.forward(k, b, x, M, false));
     const act = resolveActivation(activation, 'test');
     const z = arena.alloc(M * 10);
-    k.dense_forward(z, x, layer.params[0], layer.params[1], M, 7, 10, 0, 0);
+    k.dense_forward(z, x, b.w[0], b.w[1], M, 7, 10, 0, 0);
     k.activation_forward(z, z, M * 10, act.code, act.alpha);
     expect(trained.some((v) => v !== 0)).toBe(true);
     expect(trained).toEqual(inferred);
@@ -113,8 +115,8 @@ describe.each(MODEL_BACKENDS)('Dense training forward on %s', (backend) => {
     const out = new Dense(2, { activation: 'sigmoid' });
     model.add(hidden);
     model.add(out);
-    model.ensurePlan({ batchCap: 4 });
-    expect([hidden.bufs.length, out.bufs.length]).toEqual([2, 3]);
+    const plan = model.state.ensurePlan({ batchCap: 4 });
+    expect(plan.layers.map((b) => 2 + b.saved.length)).toEqual([2, 3]);
   });
 });
 
@@ -124,14 +126,14 @@ describe.each(MODEL_BACKENDS)('Dropout on %s', (backend) => {
     const layer = new Dropout(0.3);
     const M = 50;
     const N = 40;
-    layer.inDim = layer.outDim = N;
+    layer.inputShape = layer.outputShape = [N];
     const x = b.arena.alloc(M * N);
-    layer.bufs = [b.arena.alloc(M * N), b.arena.alloc(M * N), b.arena.alloc(M * N)];
+    const bufs = { w: [], dw: [], y: b.arena.alloc(M * N), saved: [b.arena.alloc(M * N)], dy: b.arena.alloc(M * N) };
     b.arena.heap().fill(2, x >> 2, (x >> 2) + M * N);
     layer.maskSeed = 123;
     const run = () => {
       layer.maskOffset = 0;
-      const out = layer.forward(b.kernels, x, M, true) >> 2;
+      const out = layer.forward(b.kernels, bufs, x, M, true) >> 2;
       return Array.from(b.arena.heap().subarray(out, out + M * N));
     };
     const first = run();
@@ -141,7 +143,7 @@ describe.each(MODEL_BACKENDS)('Dropout on %s', (backend) => {
     expect(first.filter((v) => v !== 0).every((v) => Math.abs(v - 2 / 0.7) < 1e-6)).toBe(true);
     expect(run()).toEqual(first); // same seed and offset: same mask
     expect(layer.maskOffset).toBe(M * N); // the offset advances by the element count
-    expect(layer.forward(b.kernels, x, M, false)).toBe(x); // inference: the input pointer, no copy
+    expect(layer.forward(b.kernels, bufs, x, M, false)).toBe(x); // inference: the input pointer, no copy
   });
 });
 

@@ -62,14 +62,14 @@ describe.each(MODEL_BACKENDS)('Sequential on %s', (backend) => {
     model.add(new Dense(2, { activation: 'softmax' }));
     const x = randomRows(23, 3, 4);
     const whole = model.predict(x, { batchSize: 23 });
-    const top = model.backend.arena.top;
+    const top = model.state.backend.arena.top;
     for (const batchSize of [1, 4, 7, 100]) {
       const chunked = model.predict(x, { batchSize });
       expect(chunked.shape).toEqual([23, 2]);
       Array.from(chunked.data).forEach((v, i) => expect(v).toBeCloseTo(whole.data[i], 6));
     }
     // Small or larger batch sizes reuse the planned capacity: no re-plan, no memory change.
-    expect(model.backend.arena.top).toBe(top);
+    expect(model.state.backend.arena.top).toBe(top);
   });
 
   it('the same seed gives bit-identical initial weights, history and final weights', async () => {
@@ -102,7 +102,7 @@ describe.each(MODEL_BACKENDS)('Sequential on %s', (backend) => {
     model.compile({ optimizer: new Adam({ clipNorm: 1 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const { x, oneHot } = blobs(100, 10, 4, 3);
     await model.fit(x, oneHot, { epochs: 1, batchSize: 16, validationSplit: 0.2, verbose: 0 });
-    const arena = model.backend.arena;
+    const arena = model.state.backend.arena;
     const top = arena.top;
     const bytes = arena.capacity;
     const heap = arena.heap();
@@ -121,14 +121,14 @@ describe.each(MODEL_BACKENDS)('Sequential on %s', (backend) => {
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     const { x, oneHot } = blobs(12, 3, 2, 1);
     await model.fit(x, oneHot, { epochs: 2, batchSize: 4, verbose: 0 });
-    const slots = () => model.plan!.slots.map((p) => Array.from(model.backend.arena.heap().subarray(p >> 2, (p >> 2) + model.plan!.n)));
+    const slots = () => model.state.plan!.slots.map((p) => Array.from(model.state.backend.arena.heap().subarray(p >> 2, (p >> 2) + model.state.plan!.n)));
     const weights = model.getWeights();
     const before = slots();
     expect(before.flat().some((v) => v !== 0)).toBe(true);
-    const oldParams = model.plan!.params;
-    model.ensurePlan({ trainRows: 5000, batchCap: 300 });
-    expect(model.plan!.params).toBe(oldParams); // parameters stay first in the arena
-    expect(model.plan!.trainX).toBeGreaterThan(oldParams);
+    const oldParams = model.state.plan!.params;
+    model.state.ensurePlan({ trainRows: 5000, batchCap: 300 });
+    expect(model.state.plan!.params).toBe(oldParams); // parameters stay first in the arena
+    expect(model.state.plan!.trainX).toBeGreaterThan(oldParams);
     expect(model.getWeights()).toEqual(weights);
     expect(slots()).toEqual(before);
     model.add(new Dense(2, { activation: 'softmax' }));

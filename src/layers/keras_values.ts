@@ -6,7 +6,7 @@ import type { ActivationSpec, ResolvedActivation } from '../activations.js';
 import * as inits from '../initializers.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
-import type { Untrusted } from './untrusted.js';
+import type { ConfigReader } from './config_reader.js';
 
 // ---- activations -----------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ export function writeActivation(act: ResolvedActivation): { activation: string; 
 }
 
 /** Reads an activation string (and sinew's optional alpha) into a resolved activation. */
-export function readActivation(field: Untrusted, alphaField: Untrusted): ActivationSpec {
+export function readActivation(field: ConfigReader, alphaField: ConfigReader): ActivationSpec {
   const name = field.optional((f) => f.string(64), 'linear');
   if (name === 'gelu') field.fail(`'gelu_new' (the tanh approximation sinew computes; the exact erf form 'gelu' is not supported)`, `'gelu'`);
   const parametrised = name === 'sinew_elu' || name === 'sinew_leaky_relu';
@@ -117,7 +117,7 @@ const STRING_TO_NAME: Record<string, string> = {
  * Reads an initializer. Weights come from the file, so an initializer only matters if the model is
  * rebuilt later; one sinew lacks (Orthogonal, LecunNormal, …) is kept by name and refuses to draw.
  */
-export function readInitializer(field: Untrusted, fallback: string): Initializer {
+export function readInitializer(field: ConfigReader, fallback: string): Initializer {
   if (field.isMissing()) return inits[fallback as 'zeros']();
   if (typeof field.value === 'string') {
     const name = own(STRING_TO_NAME, field.value);
@@ -167,7 +167,7 @@ export function writeRegularizer(r: Regularizer | undefined): KerasObject | null
   return r ? { class_name: 'L1L2', config: { l1: r.l1, l2: r.l2 } } : null;
 }
 
-export function readRegularizer(field: Untrusted): Regularizer | undefined {
+export function readRegularizer(field: ConfigReader): Regularizer | undefined {
   if (field.isMissing()) return undefined;
   const className = field.get('class_name').oneOf(['L1L2', 'L1', 'L2']);
   const config = field.get('config');
