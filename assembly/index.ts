@@ -16,6 +16,11 @@ export {
 } from './optimizers';
 export { l1l2_backward, l1l2_value } from './regularize';
 export { dropout_forward } from './dropout';
+export {
+  batchnorm_forward, batchnorm_backward, batchnorm_inference, batchnorm_inference_backward,
+  layernorm_forward, layernorm_backward,
+} from './normalization';
+export { gaussian_noise_forward, gaussian_dropout_forward } from './noise';
 
 /** First byte above the module's static data: the arena (src/memory/arena.ts) starts here. */
 export function heap_base(): usize {

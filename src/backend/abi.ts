@@ -142,6 +142,47 @@ export interface Kernels {
    * y[i] = x[i]·mask[i]. y may alias x. Backward is mul(dx, dy, mask, n).
    */
   dropout_forward(y: number, mask: number, x: number, n: number, rate: number, seed: number, offset: number): void;
+
+  // ---- normalization (assembly/normalization.ts) --------------------------------------------
+  // Channels-last x[R, C]: R rows (batch × spatial positions), C channels. A gamma pointer of 0 means
+  // gamma = 1, a beta pointer of 0 means beta = 0. Statistics are biased (÷R, resp. ÷C) and two-pass,
+  // as Keras/TF `moments`; rstd = 1/sqrt(variance + eps). Sums add float32 lanes over short blocks
+  // and the blocks in float64 (the error of a 16-term float32 sum whatever R and C).
+  /**
+   * Training mode, per channel c: mean[c] = Σ_r x[r,c]/R, variance[c] = Σ_r (x[r,c] − mean[c])²/R;
+   * y = gamma·(x − mean)·rstd + beta. Writes mean[C], variance[C], y[R,C]. y may alias x.
+   */
+  batchnorm_forward(y: number, mean: number, variance: number, x: number, gamma: number, beta: number, R: number, C: number, eps: number): void;
+  /**
+   * With xhat = (x − mean)·rstd: dbeta[c] = Σ_r dy, dgamma[c] = Σ_r dy·xhat (both overwritten and both
+   * required: pass C floats of scratch for a missing weight, dx needs the sums); if dx ≠ 0,
+   * dx = gamma·rstd/R·(R·dy − dbeta − xhat·dgamma). dx may alias dy.
+   */
+  batchnorm_backward(dx: number, dgamma: number, dbeta: number, dy: number, x: number, gamma: number, mean: number, variance: number, R: number, C: number, eps: number): void;
+  /** y = gamma·(x − mean)/sqrt(variance + eps) + beta with the given (moving) statistics. y may alias x. */
+  batchnorm_inference(y: number, x: number, gamma: number, beta: number, mean: number, variance: number, R: number, C: number, eps: number): void;
+  /** dx = dy·gamma/sqrt(variance + eps): the backward of batchnorm_inference (a frozen layer). dx may alias dy. */
+  batchnorm_inference_backward(dx: number, dy: number, gamma: number, variance: number, R: number, C: number, eps: number): void;
+  /**
+   * Per row r: mean[r] = Σ_c x/C, rstd[r] = 1/sqrt(Σ_c (x − mean[r])²/C + eps);
+   * y[r,c] = gamma[c]·(x[r,c] − mean[r])·rstd[r] + beta[c]. Writes mean[R], rstd[R], y. y may alias x.
+   */
+  layernorm_forward(y: number, mean: number, rstd: number, x: number, gamma: number, beta: number, R: number, C: number, eps: number): void;
+  /**
+   * With xhat = (x − mean[r])·rstd[r]: dgamma[c] = Σ_r dy·xhat, dbeta[c] = Σ_r dy (overwritten; a
+   * pointer of 0 skips that output); if dx ≠ 0, with g = gamma·dy,
+   * dx[r,c] = rstd[r]·(g[r,c] − mean_c(g[r,:]) − xhat[r,c]·mean_c(g[r,:]·xhat[r,:])). dx may alias dy.
+   */
+  layernorm_backward(dx: number, dgamma: number, dbeta: number, dy: number, x: number, gamma: number, mean: number, rstd: number, R: number, C: number): void;
+
+  // ---- noise (assembly/noise.ts) ------------------------------------------------------------
+  // z_i is a standard normal that depends only on (seed, offset + i): Box–Muller on two uniforms of
+  // the dropout hash (counters 2(offset + i) and 2(offset + i) + 1), in IEEE-exact float32
+  // operations, so the same bits in every backend (src/backend/js/noise.ts normalAt).
+  /** y[i] = x[i] + stddev·z_i. y may alias x. */
+  gaussian_noise_forward(y: number, x: number, n: number, stddev: number, seed: number, offset: number): void;
+  /** mask[i] = 1 + stddev·z_i, y[i] = x[i]·mask[i]. y may alias x. Backward is mul(dx, dy, mask, n). */
+  gaussian_dropout_forward(y: number, mask: number, x: number, n: number, stddev: number, seed: number, offset: number): void;
 }
 
 export type KernelName = keyof Kernels;

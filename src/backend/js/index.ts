@@ -14,6 +14,8 @@ import { elementwiseKernels } from './elementwise.js';
 import { optimizerKernels } from './optimizers.js';
 import { regularizeKernels } from './regularize.js';
 import { dropoutKernels } from './dropout.js';
+import { normalizationKernels } from './normalization.js';
+import { noiseKernels } from './noise.js';
 
 /** Byte offset where the TypeScript backend's arena starts; nonzero so that 0 can mean "no pointer". */
 export const JS_HEAP_BASE = 1024;
@@ -29,6 +31,8 @@ export function createJsKernels(heap: () => FloatHeap): Kernels {
     ...optimizerKernels(heap),
     ...regularizeKernels(heap),
     ...dropoutKernels(heap),
+    ...normalizationKernels(heap),
+    ...noiseKernels(heap),
   };
 }
 
