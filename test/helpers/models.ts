@@ -46,3 +46,22 @@ export function blobs(n: number, d: number, classes: number, seed: number): { x:
   });
   return { x, ids, oneHot: ids.map((c) => Array.from({ length: classes }, (_, j) => (j === c ? 1 : 0))) };
 }
+
+/** Fails with the first differing index (a plain toEqual on 100,000 floats makes a diff that takes minutes). */
+export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) throw new Error(`${what}: index ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+/** Every weight tensor of two models bit for bit. */
+export function expectSameWeights(a: { getWeights(): { data: Float32Array; shape: number[] }[] }, b: { getWeights(): { data: Float32Array; shape: number[] }[] }, what: string): void {
+  const wa = a.getWeights();
+  const wb = b.getWeights();
+  if (wa.length !== wb.length) throw new Error(`${what}: ${wa.length} tensors, expected ${wb.length}`);
+  wa.forEach((w, i) => {
+    if (w.shape.join() !== wb[i].shape.join()) throw new Error(`${what}: tensor ${i} has shape [${w.shape}], expected [${wb[i].shape}]`);
+    expectSameBits(w.data, wb[i].data, `${what}, tensor ${i}`);
+  });
+}
