@@ -15,7 +15,7 @@ import { readInitializer, readRegularizer, writeInitializer, writeRegularizer } 
 import { BASE_KEYS, formatShape, lastAxis, Layer, shapeSize, type BaseLayerOptions, type BufferDecl, type LayerBuffers, type LayerBuild, type Shape, type WeightDecl } from './layer.js';
 
 interface AffineOptions extends BaseLayerOptions {
-  /** Normalised axis; only −1 (the last) is supported. */
+  /** Normalised axis: the last (−1, or its index counting the batch axis, as Keras writes it); default −1. */
   axis?: number;
   epsilon?: number;
   /** Add the learned offset beta; default true. */
@@ -39,6 +39,7 @@ export type LayerNormalizationOptions = AffineOptions;
 
 /** The learned affine part both layers share: options, weights, Keras config. */
 abstract class AffineNormalization extends Layer {
+  readonly axis: number;
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
@@ -51,7 +52,11 @@ abstract class AffineNormalization extends Layer {
     if (options === null || typeof options !== 'object') throw new Error(`${owner}: expected an options object, received ${describe(options)}`);
     checkOptionKeys(owner, options, keys);
     super(owner, base, options);
-    if (options.axis !== undefined && options.axis !== -1) throw new Error(`${owner}: expected \`axis\` to be -1 (the last axis; channels-last), received ${describe(options.axis)}`);
+    const axis = options.axis ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis) || (axis !== -1 && axis < 1)) {
+      throw new Error(`${owner}: expected \`axis\` to be -1 (the last axis; channels-last), received ${describe(options.axis)}`);
+    }
+    this.axis = axis;
     this.epsilon = checkNumber(owner, 'epsilon', options.epsilon ?? 1e-3, { min: 0, minOpen: true, max: 1e6 });
     this.center = readBoolean(owner, 'center', options.center);
     this.scale = readBoolean(owner, 'scale', options.scale);
@@ -63,6 +68,10 @@ abstract class AffineNormalization extends Layer {
 
   protected affineWeights(inputShape: Shape): WeightDecl[] {
     if (inputShape.length === 0) throw new Error(`${this.className} '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
+    // Counting the batch axis, the last axis of a sample of rank r is r (Keras's positive form).
+    if (this.axis !== -1 && this.axis !== inputShape.length) {
+      throw new Error(`${this.className} '${this.name}': expected \`axis\` to be the last axis (-1 or ${inputShape.length} for input shape ${formatShape(inputShape)}), received ${this.axis}; only the last axis is supported`);
+    }
     const C = inputShape[inputShape.length - 1];
     const w: WeightDecl[] = [];
     if (this.scale) w.push({ name: 'gamma', shape: [C], initializer: this.gammaInitializer, fans: [C, C], regularizer: this.gammaRegularizer, trainable: true });
@@ -83,7 +92,7 @@ abstract class AffineNormalization extends Layer {
   }
   protected affineKeras(): Record<string, unknown> {
     return {
-      axis: -1,
+      axis: this.axis,
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
@@ -108,11 +117,14 @@ function readBoolean(owner: string, arg: string, value: unknown): boolean {
 
 /** Keras config fields both layers read: axis −1 only, epsilon, center, scale, initializers, regularizers. */
 function readAffine(c: ConfigReader): AffineOptions {
-  const axis = c.get('axis');
-  // Keras writes -1, or a list; for a rank-1 input axis 1 is the last axis too.
-  if (!axis.isMissing() && axis.value !== -1 && axis.value !== 1 && !(Array.isArray(axis.value) && axis.value.length === 1 && axis.value[0] === -1)) axis.fail('-1 (the last axis)');
+  // Keras writes -1 or the positive index, alone or in a list of one; build checks it is the last axis.
+  const field = c.get('axis');
+  const one = Array.isArray(field.value) ? field.array(1, 'one axis')[0] : field;
+  const axis = one.isMissing() ? -1 : one.int(-1, 8);
+  if (axis === 0) one.fail('-1 (the last axis; axis 0 is the batch)');
   for (const key of ['beta_constraint', 'gamma_constraint']) c.get(key).unsupported(key);
   return {
+    axis,
     epsilon: c.get('epsilon').optional((f) => f.number(1e-30, 1e6), 1e-3),
     center: c.get('center').optional((f) => f.boolean(), true),
     scale: c.get('scale').optional((f) => f.boolean(), true),
