@@ -11,12 +11,24 @@ export function isWindows(): boolean {
   return (globalThis as RuntimeGlobals).process?.platform === 'win32';
 }
 
-/** A plain path, or a file: URL string turned into one (percent-escapes decoded, as URLs mean them). */
+/**
+ * A plain path, or a file: URL string turned into one. As in TF.js, 'file://' followed by a relative
+ * path ('file://./models/m', 'file://models/m') means that path in the working directory, taken
+ * literally; 'file:///abs', 'file://localhost/abs' and 'file:///C:/x' are URLs (percent-escapes
+ * decoded, as URLs mean them), and 'file:////server/share' a UNC share.
+ */
 export function toPath(pathOrUrl: string, what: string): string {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') {
     throw new Error(`sinew: ${what} must be a non-empty path or file:// URL, got ${JSON.stringify(pathOrUrl)}`);
   }
+  if (pathOrUrl.includes('\0')) throw new Error(`sinew: ${what} must not contain a NUL character, got ${JSON.stringify(pathOrUrl)}`);
   if (!/^file:/i.test(pathOrUrl)) return pathOrUrl;
+  const rest = /^file:\/\//i.test(pathOrUrl) ? pathOrUrl.slice('file://'.length) : undefined;
+  if (rest === '' || (rest !== undefined && /^localhost$/i.test(rest)) || (rest === undefined && !/^file:\//i.test(pathOrUrl))) {
+    // 'file:m' would parse as the root's /m: say what is meant instead.
+    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not 'file://' followed by a path ('file://./models/m', 'file:///abs/path')`);
+  }
+  if (rest !== undefined && !rest.startsWith('/') && !/^localhost\//i.test(rest)) return rest; // relative (or a drive, 'file://C:/x'), as TF.js
   let url: URL;
   try {
     url = new URL(pathOrUrl);

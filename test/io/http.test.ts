@@ -2,7 +2,7 @@
 // files beside it; a manifest may not send the loader anywhere else.
 
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,27 @@ describe('loadModel over HTTP', () => {
     const before = requests.length;
     await expect(loadModel(`${base}/evil.json`)).rejects.toThrow(`loadModel: expected \`weightsManifest paths[0]\` to be a relative path beside model.json (no scheme, no leading /, no ..), received '${path}'`);
     expect(requests.length).toBe(before + 1); // only model.json was fetched
+  });
+
+  it.each([
+    ['%2e%2e/u2/weights.bin', 'an encoded dot segment', '/u1/v/evil.json'], // decoded: /u1/u2/weights.bin
+    ['.\n./u2/weights.bin', 'a control character', '/u1/v/evil.json'], // newline dropped: /u1/u2/weights.bin
+    ['.\t./.\t./.\t./admin/secret.bin', 'a control character', '/u1/v/w/evil.json'], // tabs dropped: /admin/secret.bin
+  ])('refuses %j, which the URL parser would turn into a parent directory (%s), before fetching it', async (path, why, where) => {
+    // Files where the decoded paths lead, so that a loader that fetched them would get an answer.
+    mkdirSync(join(dir, 'admin'), { recursive: true });
+    mkdirSync(join(dir, 'u1', 'u2'), { recursive: true });
+    mkdirSync(join(dir, 'u1', 'v', 'w'), { recursive: true });
+    writeFileSync(join(dir, 'admin', 'secret.bin'), 'secret');
+    writeFileSync(join(dir, 'u1', 'u2', 'weights.bin'), readFileSync(join(dir, 'm', 'weights.bin')));
+    const json = JSON.parse(readFileSync(join(dir, 'm', 'model.json'), 'utf8'));
+    json.weightsManifest[0].paths = [path];
+    writeFileSync(join(dir, where), JSON.stringify(json));
+    const before = requests.length;
+    await expect(loadModel(`${base}${where}`, { requestInit: { headers: { Authorization: 'Bearer secret-token' } } })).rejects.toThrow(
+      `loadModel: expected \`weightsManifest paths[0]\` to be a relative path beside model.json (no scheme, no leading /, no ..), received ${JSON.stringify(path)}, which holds ${why}`,
+    );
+    expect(requests.slice(before)).toEqual([where]); // only model.json was fetched
   });
 });
 
