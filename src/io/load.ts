@@ -15,6 +15,7 @@ import { readManifest, type ModelArtifacts } from './artifacts.js';
 import { asOwner, hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { isIndexedDbUrl, loadFromIndexedDb } from './indexed_db.js';
+import { loadRoute } from './schemes.js';
 import { readTopology } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
 import { Untrusted } from './untrusted.js';
@@ -44,6 +45,7 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
   checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
   if (typeof source === 'string') {
     if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
+    loadRoute(source); // an unknown scheme is refused, never read as a folder
     if (isIndexedDbUrl(source)) return build(await loadFromIndexedDb(source), options, 'loadModel', 'weightSpecs', 'weightData');
     // A page or worker has no file system: there a path is a URL relative to the page, as in TF.js.
     const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;

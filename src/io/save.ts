@@ -6,7 +6,9 @@ import type { ModelState } from '../model/model_state.js';
 import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts, type TrainingConfig } from './artifacts.js';
 import { asOwner, writeModelFiles } from './file_system.js';
-import { isIndexedDbUrl, saveToIndexedDb } from './indexed_db.js';
+import { saveToIndexedDb } from './indexed_db.js';
+import { saveToDownloads } from './downloads.js';
+import { saveRoute } from './schemes.js';
 import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
@@ -83,11 +85,13 @@ export async function saveModel(model: ModelState, target: SaveTarget, options: 
     throw new Error(`save: expected \`target\` to be a directory path, a function (artifacts) => …, or an object with save(artifacts), received ${describe(target)}`);
   }
   if (typeof target === 'string' && target === '') throw new Error(`save: expected \`target\` to be a directory path, received ''`);
+  const route = typeof target === 'string' ? saveRoute(target) : undefined; // an unknown scheme is refused, never a folder
   const artifacts = modelToArtifacts(model, options, 'save');
   const data = artifacts.weightData as ArrayBuffer;
   if (isHandler) return (target as { save(a: ModelArtifacts): unknown }).save(artifacts);
   if (typeof target === 'function') await target(artifacts);
-  else if (isIndexedDbUrl(target as string)) await saveToIndexedDb(target as string, artifacts);
+  else if (route === 'indexeddb') await saveToIndexedDb(target as string, artifacts);
+  else if (route === 'downloads') await saveToDownloads(target as string, artifacts);
   else await asOwner('save', writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data)));
   return {
     modelArtifactsInfo: {
