@@ -9,6 +9,7 @@ import { METRIC_NAMES, resolveMetrics, type ResolvedMetric } from '../metrics.js
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { OPTIMIZER_CLASS_NAMES, optimizerClass } from '../optimizers/registry.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 import type { TrainingConfig } from './artifacts.js';
@@ -16,11 +17,7 @@ import type { Untrusted } from './untrusted.js';
 
 /** Names of each optimizer's slots, in slot order (the suffixes TF.js gives its optimizer weights). */
 export function slotNames(optimizer: Optimizer): string[] {
-  if (optimizer instanceof Adam) return ['m', 'v'];
-  if (optimizer instanceof Adagrad) return ['accumulator'];
-  if (optimizer instanceof RMSprop) return optimizer.momentum > 0 ? ['rms', 'momentum'] : ['rms'];
-  if (optimizer instanceof SGD) return optimizer.momentum > 0 ? ['momentum'] : [];
-  throw new Error(`save: optimizer ${optimizer.constructor.name} cannot be saved`);
+  return optimizer.slotNames();
 }
 
 const LOSS_TO_KERAS: Record<ResolvedLoss['kind'], string> = {
@@ -70,30 +67,15 @@ export function recordMatches(record: Untrusted, trainingConfig: Untrusted): boo
 /** TF.js's trainingConfig, or undefined when TF.js would read it differently from sinew. */
 export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, metrics: readonly ResolvedMetric[]): TrainingConfig | undefined {
   if (loss.fromLogits) return undefined;
-  // TF.js optimizers do not clip, and its Adagrad's epsilon is fixed at 1e-7: it would train differently.
+  // TF.js optimizers do not clip; each optimizer says whether TF.js's own would keep the same state.
   if (optimizer.clipNorm !== undefined || optimizer.globalClipNorm !== undefined || optimizer.clipValue !== undefined) return undefined;
-  if (optimizer instanceof Adagrad && optimizer.epsilon !== 1e-7) return undefined;
-  let optimizerConfig: { class_name: string; config: Record<string, unknown> } | undefined;
-  if (optimizer instanceof Adam) {
-    optimizerConfig = { class_name: 'Adam', config: { learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon } };
-  } else if (optimizer instanceof Adagrad) {
-    optimizerConfig = { class_name: 'Adagrad', config: { learningRate: optimizer.learningRate, initialAccumulatorValue: optimizer.initialAccumulatorValue } };
-  } else if (optimizer instanceof SGD && optimizer.momentum === 0) {
-    optimizerConfig = { class_name: 'SGD', config: { learningRate: optimizer.learningRate } };
-  }
+  const optimizerConfig = optimizer.tfjsOptimizerConfig();
   if (!optimizerConfig) return undefined;
   return { loss: LOSS_TO_KERAS[loss.kind], metrics: metrics.map((m) => snake(m.key)), optimizer_config: optimizerConfig };
 }
 
 // ---- reading ---------------------------------------------------------------------------------
 
-const OPTIMIZERS: Record<string, { make: (o: Record<string, unknown>) => Optimizer; numbers: string[]; booleans: string[] }> = {
-  Adam: { make: (o) => new Adam(o), numbers: ['beta1', 'beta2', 'epsilon'], booleans: [] },
-  SGD: { make: (o) => new SGD(o), numbers: ['momentum'], booleans: ['nesterov'] },
-  RMSprop: { make: (o) => new RMSprop(o), numbers: ['rho', 'momentum', 'epsilon'], booleans: [] },
-  Adagrad: { make: (o) => new Adagrad(o), numbers: ['initialAccumulatorValue', 'epsilon'], booleans: [] },
-};
-const BASE_NUMBERS = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue'];
 /** The names a file may use, for messages (the losses' canonical spellings; snake_case is accepted too). */
 const LOSS_CHOICES = `one of ${LOSS_NAMES.slice(0, 7).map((n) => `'${n}'`).join(', ')} (or Keras's snake_case spelling)`;
 const METRIC_CHOICES = `one of ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}`;
@@ -112,15 +94,16 @@ function build<T>(field: Untrusted, make: () => T): T {
 /** Reads sinew's compile record. */
 export function readCompileRecord(field: Untrusted): { optimizer: Optimizer; loss: LossSpec; metrics: string[] } {
   const opt = field.get('optimizer');
-  const className = opt.get('className').oneOf(Object.keys(OPTIMIZERS));
-  const entry = OPTIMIZERS[className];
+  const className = opt.get('className').oneOf(OPTIMIZER_CLASS_NAMES);
+  const entry = optimizerClass(className)!;
   const config = opt.get('config');
   const options: Record<string, unknown> = {};
+  // The class's own schema says which keys exist and what kind each is; its constructor checks the ranges.
   for (const key of config.keys()) {
     const f = config.get(key);
-    if (entry.booleans.includes(key)) options[key] = f.boolean();
-    else if (entry.numbers.includes(key) || BASE_NUMBERS.includes(key)) options[key] = f.number();
-    else f.fail(`absent (not an option of ${className})`);
+    const spec = Object.hasOwn(entry.schema, key) ? entry.schema[key] : undefined;
+    if (spec === undefined) f.fail(`absent (not an option of ${className})`);
+    options[key] = spec!.kind === 'boolean' ? f.boolean() : f.number();
   }
   const optimizer = build(config, () => entry.make(options));
   const lossField = field.get('loss');

@@ -1,16 +1,18 @@
 // Adagrad (Keras 3 formulas) via the adagrad_update kernel: acc += g²; w −= lr·g / sqrt(acc + eps).
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber } from '../errors.js';
-import { Optimizer, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
 
 export interface AdagradOptions extends BaseOptimizerOptions {
   initialAccumulatorValue?: number;
   epsilon?: number;
 }
 
-/** Keras defaults, written once. */
-export const ADAGRAD_DEFAULTS = { learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 } as const;
+/** Keras defaults and ranges, written once. */
+export const ADAGRAD_SCHEMA = optimizerSchema(0.001, {
+  initialAccumulatorValue: { kind: 'number', default: 0.1, min: 0 },
+  epsilon: { kind: 'number', default: 1e-7, min: 0, minOpen: true },
+});
 
 /** @example new Adagrad({ learningRate: 0.01 }) */
 export class Adagrad extends Optimizer {
@@ -19,13 +21,13 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdagradOptions = {}) {
-    super('Adagrad', options, ADAGRAD_DEFAULTS.learningRate, ['initialAccumulatorValue', 'epsilon']);
-    this.initialAccumulatorValue = checkNumber('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? ADAGRAD_DEFAULTS.initialAccumulatorValue, { min: 0 });
-    this.epsilon = checkNumber('Adagrad', 'epsilon', options.epsilon ?? ADAGRAD_DEFAULTS.epsilon, { min: 0 });
+    super('Adagrad', options, ADAGRAD_SCHEMA);
+    this.initialAccumulatorValue = this.option('initialAccumulatorValue');
+    this.epsilon = this.option('epsilon');
   }
 
-  slotCount(): number {
-    return 1;
+  slotNames(): string[] {
+    return ['accumulator'];
   }
   override slotInitialValue(): number {
     return this.initialAccumulatorValue;
@@ -35,7 +37,9 @@ export class Adagrad extends Optimizer {
     k.adagrad_update(w, slots[0], g, n, this.learningRate, this.epsilon);
   }
 
-  getConfig() {
-    return { ...this.baseConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  /** TF.js's Adagrad fixes epsilon at 1e-7: only then does it train the same way. */
+  override tfjsOptimizerConfig() {
+    if (this.epsilon !== 1e-7) return undefined;
+    return { class_name: 'Adagrad', config: { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue } };
   }
 }

@@ -2,8 +2,7 @@
 // alpha = lr·sqrt(1 − beta2^t) / (1 − beta1^t) is computed here in float64, once per step.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber } from '../errors.js';
-import { Optimizer, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptimizerOptions {
   beta1?: number;
@@ -11,8 +10,12 @@ export interface AdamOptions extends BaseOptimizerOptions {
   epsilon?: number;
 }
 
-/** Keras defaults, written once. */
-export const ADAM_DEFAULTS = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+/** Keras defaults and ranges, written once (epsilon 0 would divide 0 by 0 where v is 0). */
+export const ADAM_SCHEMA = optimizerSchema(0.001, {
+  beta1: { kind: 'number', default: 0.9, min: 0, max: 1, maxOpen: true },
+  beta2: { kind: 'number', default: 0.999, min: 0, max: 1, maxOpen: true },
+  epsilon: { kind: 'number', default: 1e-7, min: 0, minOpen: true },
+});
 
 /** @example new Adam({ learningRate: 1e-3 }) */
 export class Adam extends Optimizer {
@@ -22,14 +25,14 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdamOptions = {}) {
-    super('Adam', options, ADAM_DEFAULTS.learningRate, ['beta1', 'beta2', 'epsilon']);
-    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? ADAM_DEFAULTS.beta1, { min: 0, max: 1, maxOpen: true });
-    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? ADAM_DEFAULTS.beta2, { min: 0, max: 1, maxOpen: true });
-    this.epsilon = checkNumber('Adam', 'epsilon', options.epsilon ?? ADAM_DEFAULTS.epsilon, { min: 0 });
+    super('Adam', options, ADAM_SCHEMA);
+    this.beta1 = this.option('beta1');
+    this.beta2 = this.option('beta2');
+    this.epsilon = this.option('epsilon');
   }
 
-  slotCount(): number {
-    return 2;
+  slotNames(): string[] {
+    return ['m', 'v'];
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[], t: number): void {
@@ -37,7 +40,8 @@ export class Adam extends Optimizer {
     k.adam_update(w, slots[0], slots[1], g, n, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
-  getConfig() {
-    return { ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  /** TF.js's Adam keeps the same m and v and the same update. */
+  override tfjsOptimizerConfig() {
+    return { class_name: 'Adam', config: { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon } };
   }
 }

@@ -1,10 +1,12 @@
-// The optimizer base: options every optimizer shares (learningRate, clipNorm, globalClipNorm,
-// clipValue), the step counter, and the clipping that runs before each update. An update is one
-// kernel call over the model's whole parameter block (params, grads and each slot share one layout).
-// The subclasses (sgd.ts, adagrad.ts, rmsprop.ts, adam.ts) hold only their defaults and their kernel.
+// The optimizer base: an option schema (every option's default and range, Keras's defaults) that
+// drives the constructor's checks, getConfig() and the saved compile record; the options every
+// optimizer shares (learningRate, clipNorm, globalClipNorm, clipValue), the step counter, and the
+// clipping that runs before each update. An update is one kernel call over the model's whole
+// trainable block (params, grads and each slot share one layout). The subclasses (sgd.ts,
+// adagrad.ts, rmsprop.ts, adam.ts) hold only their schema, their slot names and their kernel call.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber, checkOptionKeys } from '../errors.js';
+import { checkNumber, checkOptionKeys, describe } from '../errors.js';
 
 /** Options every optimizer accepts (Keras names in camelCase). */
 export interface BaseOptimizerOptions {
@@ -28,7 +30,30 @@ export interface ParamBlock {
   readonly tensorCounts: readonly number[];
 }
 
-const BASE_KEYS = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue'] as const;
+/** One option of an optimizer: its default (undefined: optional) and the range it must lie in. */
+export type OptionSpec =
+  | { kind: 'number'; default: number | undefined; min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean; why?: string }
+  | { kind: 'boolean'; default: boolean };
+/**
+ * An optimizer's options, Keras's defaults: the one table its constructor checks against, its
+ * getConfig() lists and the saved compile record reads back.
+ */
+export type OptionSchema = Readonly<Record<string, OptionSpec>>;
+
+/** Every number is checked to be finite in float32, where the kernels compute. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+const BASE_SCHEMA: OptionSchema = {
+  learningRate: { kind: 'number', default: 0.001, min: 0, minOpen: true },
+  clipNorm: { kind: 'number', default: undefined, min: 0, minOpen: true },
+  globalClipNorm: { kind: 'number', default: undefined, min: 0, minOpen: true },
+  clipValue: { kind: 'number', default: undefined, min: 0, minOpen: true },
+};
+
+/** The base options with this optimizer's learning-rate default, plus its own options. */
+export function optimizerSchema(learningRate: number, own: OptionSchema): OptionSchema {
+  return { ...BASE_SCHEMA, learningRate: { ...(BASE_SCHEMA.learningRate as { kind: 'number' }), default: learningRate }, ...own };
+}
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -40,20 +65,66 @@ export abstract class Optimizer {
   iterations = 0;
   /** @internal the model whose arena holds this optimizer's slots. */
   boundTo: object | null = null;
+  /** Every option with its default filled in, in schema order. */
+  private readonly values: Readonly<Record<string, number | boolean | undefined>>;
 
-  protected constructor(owner: string, options: BaseOptimizerOptions, defaultLearningRate: number, extraKeys: readonly string[]) {
-    checkOptionKeys(owner, options, [...BASE_KEYS, ...extraKeys]);
-    this.learningRate = checkNumber(owner, 'learningRate', options.learningRate ?? defaultLearningRate, { min: 0, minOpen: true });
-    this.clipNorm = options.clipNorm === undefined ? undefined : checkNumber(owner, 'clipNorm', options.clipNorm, { min: 0, minOpen: true });
-    this.globalClipNorm = options.globalClipNorm === undefined ? undefined : checkNumber(owner, 'globalClipNorm', options.globalClipNorm, { min: 0, minOpen: true });
-    this.clipValue = options.clipValue === undefined ? undefined : checkNumber(owner, 'clipValue', options.clipValue, { min: 0, minOpen: true });
+  protected constructor(
+    owner: string,
+    options: object,
+    readonly schema: OptionSchema,
+  ) {
+    checkOptionKeys(owner, options, Object.keys(schema));
+    const given = (options ?? {}) as Record<string, unknown>;
+    const values: Record<string, number | boolean | undefined> = {};
+    for (const [key, spec] of Object.entries(schema)) {
+      const v = given[key] ?? spec.default;
+      if (spec.kind === 'boolean') {
+        if (typeof v !== 'boolean') throw new Error(`${owner}: expected \`${key}\` to be a boolean, received ${describe(v)}`);
+        values[key] = v;
+      } else if (v !== undefined) {
+        const n = checkNumber(owner, key, v, { min: spec.min, max: spec.max, minOpen: spec.minOpen, maxOpen: spec.maxOpen });
+        // The kernels compute in float32: a value beyond its range would be Infinity there.
+        if (Math.abs(n) > FLOAT32_MAX) throw new Error(`${owner}: expected \`${key}\` to be finite in float32 (at most 3.4e38), received ${n}`);
+        values[key] = n;
+      }
+    }
+    this.values = values;
+    this.learningRate = values.learningRate as number;
+    this.clipNorm = values.clipNorm as number | undefined;
+    this.globalClipNorm = values.globalClipNorm as number | undefined;
+    this.clipValue = values.clipValue as number | undefined;
     if (this.clipNorm !== undefined && this.globalClipNorm !== undefined) {
       throw new Error(`${owner}: set only one of \`clipNorm\` (per tensor) and \`globalClipNorm\` (whole model), received both (${this.clipNorm}, ${this.globalClipNorm})`);
     }
   }
 
-  /** Number of state blocks (each the size of the parameter block). */
-  abstract slotCount(): number;
+  /** An option's value (defaults filled in). */
+  protected option<T extends number | boolean>(key: string): T {
+    return this.values[key] as T;
+  }
+
+  /** The options this optimizer was built with (defaults filled in; unset optional ones absent as undefined). */
+  getConfig(): Record<string, number | boolean | undefined> {
+    return { ...this.values };
+  }
+
+  /**
+   * Names of the slots, in slot order (the suffixes TF.js gives its optimizer weights); each slot is
+   * a block the size of the trainable parameters.
+   */
+  abstract slotNames(): string[];
+  /** Number of state blocks. */
+  slotCount(): number {
+    return this.slotNames().length;
+  }
+  /**
+   * TF.js's optimizer config for this optimizer when TF.js would keep the same state and train the
+   * same way (its trainingConfig); undefined where it would not (the default).
+   */
+  tfjsOptimizerConfig(): { class_name: string; config: Record<string, unknown> } | undefined {
+    return undefined;
+  }
+
   /** Initial value of slot `i` (Adagrad starts its accumulator at initialAccumulatorValue). */
   slotInitialValue(_i: number): number {
     return 0;
@@ -71,12 +142,6 @@ export abstract class Optimizer {
     if (this.clipValue !== undefined) k.clip_by_value(block.grads, block.n, this.clipValue);
     this.iterations++;
     this.update(k, block.params, block.grads, block.n, slots, this.iterations);
-  }
-
-  /** The options this optimizer was built with (defaults filled in). */
-  abstract getConfig(): Record<string, number | boolean | undefined>;
-  protected baseConfig(): Record<string, number | undefined> {
-    return { learningRate: this.learningRate, clipNorm: this.clipNorm, globalClipNorm: this.globalClipNorm, clipValue: this.clipValue };
   }
 }
 

@@ -2,8 +2,7 @@
 // only when momentum > 0.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber } from '../errors.js';
-import { Optimizer, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
 
 export interface RMSpropOptions extends BaseOptimizerOptions {
   rho?: number;
@@ -11,8 +10,12 @@ export interface RMSpropOptions extends BaseOptimizerOptions {
   epsilon?: number;
 }
 
-/** Keras defaults, written once. */
-export const RMSPROP_DEFAULTS = { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 } as const;
+/** Keras defaults and ranges, written once. */
+export const RMSPROP_SCHEMA = optimizerSchema(0.001, {
+  rho: { kind: 'number', default: 0.9, min: 0, max: 1, maxOpen: true },
+  momentum: { kind: 'number', default: 0, min: 0, max: 1 },
+  epsilon: { kind: 'number', default: 1e-7, min: 0, minOpen: true },
+});
 
 /** @example new RMSprop({ learningRate: 1e-3, rho: 0.9 }) */
 export class RMSprop extends Optimizer {
@@ -22,22 +25,19 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: RMSpropOptions = {}) {
-    super('RMSprop', options, RMSPROP_DEFAULTS.learningRate, ['rho', 'momentum', 'epsilon']);
-    this.rho = checkNumber('RMSprop', 'rho', options.rho ?? RMSPROP_DEFAULTS.rho, { min: 0, max: 1, maxOpen: true });
-    this.momentum = checkNumber('RMSprop', 'momentum', options.momentum ?? RMSPROP_DEFAULTS.momentum, { min: 0, max: 1 });
-    this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? RMSPROP_DEFAULTS.epsilon, { min: 0 });
+    super('RMSprop', options, RMSPROP_SCHEMA);
+    this.rho = this.option('rho');
+    this.momentum = this.option('momentum');
+    this.epsilon = this.option('epsilon');
   }
 
-  slotCount(): number {
-    return this.momentum > 0 ? 2 : 1;
+  slotNames(): string[] {
+    return this.momentum > 0 ? ['rms', 'momentum'] : ['rms'];
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[]): void {
     // With momentum 0 the kernel never touches `mom`; pass the first slot so the pointer is valid.
     k.rmsprop_update(w, slots[0], this.momentum > 0 ? slots[1] : slots[0], g, n, this.learningRate, this.rho, this.momentum, this.epsilon);
   }
-
-  getConfig() {
-    return { ...this.baseConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
-  }
+  // No TF.js config: TF.js's RMSProp keeps its state differently (it would train differently).
 }

@@ -2,16 +2,18 @@
 // sgd_update / momentum_update kernels.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber } from '../errors.js';
-import { Optimizer, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptimizerOptions {
   momentum?: number;
   nesterov?: boolean;
 }
 
-/** Keras defaults, written once. */
-export const SGD_DEFAULTS = { learningRate: 0.01, momentum: 0, nesterov: false } as const;
+/** Keras defaults and ranges, written once. */
+export const SGD_SCHEMA = optimizerSchema(0.01, {
+  momentum: { kind: 'number', default: 0, min: 0, max: 1 },
+  nesterov: { kind: 'boolean', default: false },
+});
 
 /**
  * @example new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true })
@@ -22,15 +24,13 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(options: SGDOptions = {}) {
-    super('SGD', options, SGD_DEFAULTS.learningRate, ['momentum', 'nesterov']);
-    this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? SGD_DEFAULTS.momentum, { min: 0, max: 1 });
-    const nesterov = options.nesterov ?? SGD_DEFAULTS.nesterov;
-    if (typeof nesterov !== 'boolean') throw new Error(`SGD: expected \`nesterov\` to be a boolean, received ${String(nesterov)}`);
-    this.nesterov = nesterov;
+    super('SGD', options, SGD_SCHEMA);
+    this.momentum = this.option('momentum');
+    this.nesterov = this.option('nesterov');
   }
 
-  slotCount(): number {
-    return this.momentum > 0 ? 1 : 0;
+  slotNames(): string[] {
+    return this.momentum > 0 ? ['momentum'] : [];
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[]): void {
@@ -38,7 +38,8 @@ export class SGD extends Optimizer {
     else k.sgd_update(w, g, n, this.learningRate);
   }
 
-  getConfig() {
-    return { ...this.baseConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  /** Plain SGD only: TF.js's momentum optimizer keeps a different accumulator (m = −lr·a). */
+  override tfjsOptimizerConfig() {
+    return this.momentum === 0 ? { class_name: 'SGD', config: { learningRate: this.learningRate } } : undefined;
   }
 }

@@ -9,8 +9,10 @@ import type { FloatHeap } from '../memory/arena.js';
 import type { LossKind } from '../losses.js';
 import { describe } from '../errors.js';
 
-/** What users may pass as a data set: nested rows, or a row-major matrix. */
-export type MatrixLike = Matrix | { data: ArrayLike<number>; shape: readonly number[] } | ArrayLike<ArrayLike<number>>;
+/** Nested arrays of numbers, any depth (samples of rank > 1). */
+export interface NestedNumbers extends ArrayLike<number | NestedNumbers> {}
+/** What users may pass as a data set: nested rows (deeper for samples of rank > 1), or a row-major { data, shape }. */
+export type MatrixLike = Matrix | { data: ArrayLike<number>; shape: readonly number[] } | ArrayLike<ArrayLike<number>> | ArrayLike<NestedNumbers>;
 /** Targets: like x, or a flat array (class ids, or one value per row for a one-unit output). */
 export type TargetLike = MatrixLike | ArrayLike<number>;
 

@@ -140,7 +140,12 @@ describe('errors', () => {
     expect(() => new LayerNormalization({ epsilon: -1 })).toThrow('LayerNormalization: expected `epsilon` to be a number > 0 and ≤ 1000000, received -1');
     expect(() => new BatchNormalization({ momentum: 1 })).toThrow('BatchNormalization: expected `momentum` to be a number ≥ 0 and < 1, received 1');
     expect(() => new BatchNormalization({ momentum: -0.1 })).toThrow('BatchNormalization: expected `momentum` to be a number ≥ 0 and < 1, received -0.1');
-    expect(() => new BatchNormalization({ axis: 1 })).toThrow('BatchNormalization: expected `axis` to be -1 (the last axis; channels-last), received 1');
+    expect(() => new BatchNormalization({ axis: 0 })).toThrow('BatchNormalization: expected `axis` to be -1 (the last axis; channels-last), received 0');
+    const images = new Sequential();
+    expect(() => images.add(new BatchNormalization({ axis: 1, inputShape: [3, 4], name: 'bn1' }))).toThrow(
+      "BatchNormalization 'bn1': expected `axis` to be the last axis (-1 or 2 for input shape [3, 4]), received 1; only the last axis is supported",
+    );
+    expect(images.layers).toEqual([]);
     expect(() => new GaussianNoise(-0.1)).toThrow('GaussianNoise: expected `stddev` to be a number ≥ 0 and ≤ 1000000, received -0.1');
     expect(() => new GaussianDropout(1)).toThrow('GaussianDropout: expected `rate` to be a number ≥ 0 and < 1, received 1');
     expect(() => new BatchNormalization({ center: 'yes' as unknown as boolean })).toThrow("BatchNormalization: expected `center` to be a boolean, received 'yes'");

@@ -5,7 +5,7 @@
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Sequential, Dense, SGD, Adam, RMSprop, Adagrad, type Optimizer } from '../../src/index.js';
-import { ADAM_DEFAULTS } from '../../src/optimizers/adam.js';
+import { Adam as AdamDefaults } from '../../src/optimizers/adam.js';
 import { initWasm, backendFor, MODEL_BACKENDS } from '../helpers/models.js';
 
 beforeAll(initWasm);
@@ -36,7 +36,7 @@ const CASES: [string, () => Optimizer, Reference][] = [
     return w - s[1];
   }],
   ['Adam', () => new Adam({ learningRate: 0.1 }), (w, g, t, s) => {
-    const { beta1, beta2, epsilon } = ADAM_DEFAULTS;
+    const { beta1, beta2, epsilon } = new AdamDefaults(); // Keras's defaults
     s[0] = (s[0] ?? 0) + (g - (s[0] ?? 0)) * (1 - beta1);
     s[1] = (s[1] ?? 0) + (g * g - (s[1] ?? 0)) * (1 - beta2);
     const alpha = (0.1 * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
