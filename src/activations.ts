@@ -3,7 +3,7 @@
 // (assembly/activations.ts and its twin); this file only resolves names and options.
 
 import { ACT, type ActCode } from './backend/abi.js';
-import { checkNumber, describe, unknownNameError } from './errors.js';
+import { checkNumber, describe, unknownNameError, SinewError } from './errors.js';
 
 /** A resolved activation: an element-wise ACT code with its alpha, or the row-wise softmax. */
 export interface ResolvedActivation {
@@ -49,14 +49,14 @@ export const ACTIVATION_NAMES: readonly string[] = TABLE.map((e) => e.name);
 export function resolveActivation(spec: ActivationSpec | undefined | null, owner = 'activation'): ResolvedActivation {
   if (spec === undefined || spec === null) spec = 'linear';
   const name = typeof spec === 'string' ? spec : spec && typeof spec === 'object' ? spec.name : undefined;
-  if (typeof name !== 'string') throw new Error(`${owner}: expected \`activation\` to be a name such as 'relu' or { name, alpha }, received ${describe(spec)}`);
+  if (typeof name !== 'string') throw new SinewError(`${owner}: expected \`activation\` to be a name such as 'relu' or { name, alpha }, received ${describe(spec)}`);
   const alias = (key: string) => (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined); // own entries only
   const canonical = alias(name) ?? alias(name.toLowerCase()) ?? name;
   const entry = TABLE.find((e) => e.name === canonical);
   if (!entry) throw unknownNameError('activation', name, ACTIVATION_NAMES);
   let alpha = entry.alpha ?? 0;
   if (typeof spec === 'object' && spec.alpha !== undefined) {
-    if (entry.alpha === undefined) throw new Error(`${owner}: activation '${entry.name}' takes no \`alpha\`, received ${describe(spec.alpha)}`);
+    if (entry.alpha === undefined) throw new SinewError(`${owner}: activation '${entry.name}' takes no \`alpha\`, received ${describe(spec.alpha)}`);
     // ≥ 0 as Keras requires; activation_backward also relies on it (it reads the sign from y).
     alpha = checkNumber(owner, 'alpha', spec.alpha, { min: 0 });
   }

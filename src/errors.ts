@@ -2,6 +2,49 @@
 // was received, and unknown names suggest the closest known one (edit distance). Validation code
 // all over the library calls these helpers; nothing here changes any state.
 
+/**
+ * The one error class sinew throws for bad input and failed calls: `owner` (the public function or
+ * class: 'fit', 'Dense', 'loadModel'), and where the message has that form, the `field` it names,
+ * what was `expected` and what was `received`. The message reads `owner: detail`.
+ */
+export class SinewError extends Error {
+  override name = 'SinewError';
+  owner: string;
+  readonly detail: string;
+  readonly field: string | undefined;
+  readonly expected: string | undefined;
+  readonly received: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const colon = message.indexOf(': ');
+    this.owner = colon > 0 ? message.slice(0, colon) : '';
+    this.detail = colon > 0 ? message.slice(colon + 2) : message;
+    // "expected `field` to be …, received …" (the usual shape) gives the three parts.
+    const m = /^expected (?:`([^`]+)`|(the top level)) to (?:be |have |hold )?(.*), received (.*)$/s.exec(this.detail);
+    this.field = m ? (m[1] ?? m[2]) : undefined;
+    this.expected = m?.[3];
+    this.received = m?.[4];
+  }
+
+  /** The same error told from the public entry point that was called (the file layer speaks as 'sinew'). */
+  withOwner(owner: string): this {
+    this.owner = owner;
+    this.message = `${owner}: ${this.detail}`;
+    return this;
+  }
+}
+
+/** Runs `work`; an error the inner layers raised as 'sinew' is re-told as the entry point's own. */
+export async function ownedBy<T>(owner: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof SinewError && e.owner === 'sinew') throw e.withOwner(owner);
+    throw e;
+  }
+}
+
 /** A short, readable rendering of a received value for an error message. */
 export function describe(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value.length > 80 ? `'${value.slice(0, 77)}…' (${value.length} characters)` : `'${value}'`;
@@ -48,14 +91,14 @@ export function closestName(name: string, known: readonly string[]): string | un
 export function unknownNameError(kind: string, name: unknown, known: readonly string[]): Error {
   const guess = typeof name === 'string' ? closestName(name, known) : undefined;
   const hint = guess ? `; did you mean '${guess}'?` : ';';
-  return new Error(`unknown ${kind} ${describe(name)}${hint} Known: ${known.join(', ')}`);
+  return new SinewError(`unknown ${kind} ${describe(name)}${hint} Known: ${known.join(', ')}`);
 }
 
 /** Throws unless `value` is an integer ≥ `min` (default 1). `owner` is the function or class, `arg` the argument. */
 export function checkInteger(owner: string, arg: string, value: unknown, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     const what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
-    throw new Error(`${owner}: expected \`${arg}\` to be ${what}, received ${describe(value)}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to be ${what}, received ${describe(value)}`);
   }
   return value;
 }
@@ -76,7 +119,7 @@ export function checkNumber(owner: string, arg: string, value: unknown, range: {
     if (min !== undefined) parts.push(`${minOpen ? '>' : '≥'} ${min}`);
     if (max !== undefined) parts.push(`${maxOpen ? '<' : '≤'} ${max}`);
     const expected = parts.length === 0 ? 'a finite number' : parts.length === 1 ? `a number ${parts[0]}` : `a number ${parts[0]} and ${parts[1]}`;
-    throw new Error(`${owner}: expected \`${arg}\` to be ${expected}, received ${describe(value)}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to be ${expected}, received ${describe(value)}`);
   }
   return value as number;
 }
@@ -85,12 +128,12 @@ export function checkNumber(owner: string, arg: string, value: unknown, range: {
 export function checkOptionKeys(owner: string, options: object | undefined, known: readonly string[]): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${owner}: expected an options object, received ${describe(options)}`);
+    throw new SinewError(`${owner}: expected an options object, received ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       const guess = closestName(key, known);
-      throw new Error(`${owner}: unknown option \`${key}\`${guess ? `; did you mean \`${guess}\`?` : ''} Known: ${known.join(', ')}`);
+      throw new SinewError(`${owner}: unknown option \`${key}\`${guess ? `; did you mean \`${guess}\`?` : ''} Known: ${known.join(', ')}`);
     }
   }
 }

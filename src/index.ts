@@ -2,6 +2,7 @@
 // Internals (kernels, arena, plan) are not exported from here.
 
 export { init, backendName, type InitOptions } from './runtime/init.js';
+export { SinewError } from './errors.js';
 export type { Matrix } from './matrix.js';
 
 export { Sequential, type SequentialOptions, type CompileArgs, type WeightTensor, type WeightInput, type WeightInfo } from './api/sequential.js';

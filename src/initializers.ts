@@ -5,7 +5,7 @@
 
 import type { FloatHeap } from './memory/arena.js';
 import type { Rng } from './random.js';
-import { checkNumber, checkOptionKeys, describe, unknownNameError } from './errors.js';
+import { checkNumber, checkOptionKeys, describe, unknownNameError, SinewError } from './errors.js';
 
 /** Fills `count` floats at heap index `start` for a tensor with the given fans. */
 export interface Initializer {
@@ -77,7 +77,7 @@ export function randomUniform(options: { minval?: number; maxval?: number } = {}
   checkOptionKeys('randomUniform', options, ['minval', 'maxval']);
   const minval = checkNumber('randomUniform', 'minval', options.minval ?? -0.05);
   const maxval = checkNumber('randomUniform', 'maxval', options.maxval ?? 0.05);
-  if (!(maxval >= minval)) throw new Error(`randomUniform: expected \`maxval\` ≥ \`minval\` (${minval}), received ${maxval}`);
+  if (!(maxval >= minval)) throw new SinewError(`randomUniform: expected \`maxval\` ≥ \`minval\` (${minval}), received ${maxval}`);
   return {
     name: 'randomUniform',
     config: { minval, maxval },
@@ -107,5 +107,5 @@ export function resolveInitializer(spec: string | Initializer, owner: string, ar
     return make();
   }
   if (spec && typeof spec === 'object' && typeof spec.fill === 'function') return spec;
-  throw new Error(`${owner}: expected \`${arg}\` to be an initializer name such as 'glorotUniform' or an initializer object, received ${describe(spec)}`);
+  throw new SinewError(`${owner}: expected \`${arg}\` to be an initializer name such as 'glorotUniform' or an initializer object, received ${describe(spec)}`);
 }

@@ -2,7 +2,7 @@
 // kinds. Which kernels compute a loss (fused with softmax/sigmoid or not) is decided by the model's
 // training step (src/model/engine.ts), since it depends on the last layer's activation.
 
-import { checkOptionKeys, describe, unknownNameError } from './errors.js';
+import { checkOptionKeys, describe, unknownNameError, SinewError } from './errors.js';
 
 export type LossKind = 'mse' | 'mae' | 'bce' | 'cce' | 'sparseCce';
 
@@ -36,19 +36,19 @@ const NAMES: Record<string, LossKind> = {
 export const LOSS_NAMES: readonly string[] = Object.keys(NAMES);
 
 export function resolveLoss(spec: LossSpec | undefined): ResolvedLoss {
-  if (spec === undefined) throw new Error(`compile: expected \`loss\` to be a loss name such as 'categoricalCrossentropy', received undefined`);
+  if (spec === undefined) throw new SinewError(`compile: expected \`loss\` to be a loss name such as 'categoricalCrossentropy', received undefined`);
   const name = typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.name : undefined;
-  if (typeof name !== 'string') throw new Error(`compile: expected \`loss\` to be a loss name or { name, fromLogits }, received ${describe(spec)}`);
+  if (typeof name !== 'string') throw new SinewError(`compile: expected \`loss\` to be a loss name or { name, fromLogits }, received ${describe(spec)}`);
   const kind = Object.hasOwn(NAMES, name) ? NAMES[name] : undefined; // own entries only: not 'toString'
   if (!kind) throw unknownNameError('loss', name, LOSS_NAMES.slice(0, 7));
   let fromLogits = false;
   if (typeof spec === 'object') {
     checkOptionKeys('compile: loss', spec, ['name', 'fromLogits']);
     if (spec.fromLogits !== undefined && typeof spec.fromLogits !== 'boolean') {
-      throw new Error(`compile: expected \`loss.fromLogits\` to be a boolean, received ${describe(spec.fromLogits)}`);
+      throw new SinewError(`compile: expected \`loss.fromLogits\` to be a boolean, received ${describe(spec.fromLogits)}`);
     }
     fromLogits = spec.fromLogits ?? false;
-    if (fromLogits && (kind === 'mse' || kind === 'mae')) throw new Error(`compile: \`fromLogits\` applies to cross-entropy losses, not '${name}'`);
+    if (fromLogits && (kind === 'mse' || kind === 'mae')) throw new SinewError(`compile: \`fromLogits\` applies to cross-entropy losses, not '${name}'`);
   }
   return { name, kind, fromLogits };
 }

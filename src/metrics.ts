@@ -5,7 +5,7 @@
 import type { Kernels } from './backend/abi.js';
 import type { FloatHeap } from './memory/arena.js';
 import type { ResolvedLoss } from './losses.js';
-import { describe, unknownNameError } from './errors.js';
+import { describe, unknownNameError, SinewError } from './errors.js';
 
 export type MetricKind = 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'mse' | 'mae';
 
@@ -29,18 +29,18 @@ export const METRIC_NAMES: readonly string[] = ['accuracy', 'acc', ...Object.key
 /** `metrics: ['accuracy', 'mse']` → resolved metrics for this loss. */
 export function resolveMetrics(spec: unknown, loss: ResolvedLoss): ResolvedMetric[] {
   if (spec === undefined) return [];
-  if (!Array.isArray(spec)) throw new Error(`compile: expected \`metrics\` to be an array of names such as ['accuracy'], received ${describe(spec)}`);
+  if (!Array.isArray(spec)) throw new SinewError(`compile: expected \`metrics\` to be an array of names such as ['accuracy'], received ${describe(spec)}`);
   const out: ResolvedMetric[] = [];
   for (const name of spec) {
-    if (typeof name !== 'string') throw new Error(`compile: expected each metric to be a name such as 'accuracy', received ${describe(name)}`);
+    if (typeof name !== 'string') throw new SinewError(`compile: expected each metric to be a name such as 'accuracy', received ${describe(name)}`);
     let kind: MetricKind | undefined = Object.hasOwn(DIRECT, name) ? DIRECT[name] : undefined; // own entries only
     if (name === 'accuracy' || name === 'acc') {
       // Keras compile_utils: the accuracy that matches the loss.
       kind = loss.kind === 'bce' ? 'binaryAccuracy' : loss.kind === 'sparseCce' ? 'sparseCategoricalAccuracy' : loss.kind === 'cce' ? 'categoricalAccuracy' : undefined;
-      if (!kind) throw new Error(`compile: metric '${name}' needs a classification loss to choose binary or categorical accuracy, received loss '${loss.name}'; name it explicitly ('binaryAccuracy', 'categoricalAccuracy')`);
+      if (!kind) throw new SinewError(`compile: metric '${name}' needs a classification loss to choose binary or categorical accuracy, received loss '${loss.name}'; name it explicitly ('binaryAccuracy', 'categoricalAccuracy')`);
     }
     if (!kind) throw unknownNameError('metric', name, METRIC_NAMES);
-    if (out.some((m) => m.key === name)) throw new Error(`compile: metric '${name}' is listed twice`);
+    if (out.some((m) => m.key === name)) throw new SinewError(`compile: metric '${name}' is listed twice`);
     out.push({ key: name, kind });
   }
   return out;

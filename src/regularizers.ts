@@ -1,7 +1,7 @@
 // Weight regularizers: l1(λ), l2(λ), l1l2({ l1, l2 }). Each adds λ1·Σ|w| + λ2·Σw² to the loss (as
 // Keras does) and λ1·sign(w) + 2·λ2·w to the gradient, through the l1l2_value / l1l2_backward kernels.
 
-import { checkNumber, checkOptionKeys, describe } from './errors.js';
+import { checkNumber, checkOptionKeys, describe, SinewError } from './errors.js';
 
 /** A regularizer: the two coefficients the l1l2 kernels take. */
 export interface Regularizer {
@@ -45,7 +45,7 @@ export function checkRegularizer(owner: string, arg: string, r: unknown): Regula
   if (r === undefined || r === null) return undefined;
   const ok = typeof r === 'object' && typeof (r as Regularizer).l1 === 'number' && typeof (r as Regularizer).l2 === 'number';
   if (!ok || !((r as Regularizer).l1 >= 0 && (r as Regularizer).l2 >= 0 && Number.isFinite((r as Regularizer).l1) && Number.isFinite((r as Regularizer).l2))) {
-    throw new Error(`${owner}: expected \`${arg}\` to be a regularizer such as l2(1e-4), received ${describe(r)}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to be a regularizer such as l2(1e-4), received ${describe(r)}`);
   }
   return r as Regularizer;
 }

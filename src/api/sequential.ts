@@ -10,7 +10,7 @@ import { resolveLoss, type LossSpec } from '../losses.js';
 import { resolveMetrics } from '../metrics.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 import { resolveOptimizer } from '../optimizers/registry.js';
-import { checkInteger, checkOptionKeys, describe } from '../errors.js';
+import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
 import { randomSeed } from '../random.js';
 import { ModelState, type WeightTensor } from '../model/model_state.js';
 import type { TensorEntry } from '../model/plan.js';
@@ -72,10 +72,10 @@ export class Sequential {
     checkOptionKeys('Sequential', options, ['layers', 'seed', 'name', 'backend']);
     if (options.seed !== undefined) checkInteger('Sequential', 'seed', options.seed, 0);
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new Error(`Sequential: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
+      throw new SinewError(`Sequential: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
     }
     if (options.layers !== undefined && !Array.isArray(options.layers)) {
-      throw new Error(`Sequential: expected \`layers\` to be an array of layers, received ${describe(options.layers)}`);
+      throw new SinewError(`Sequential: expected \`layers\` to be an array of layers, received ${describe(options.layers)}`);
     }
     const name = options.name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
     this.state = new ModelState(options.backend ?? createBackend(), name, options.seed ?? randomSeed());
@@ -158,12 +158,12 @@ export class Sequential {
     const layers = this.state.layers;
     if (typeof nameOrIndex === 'number') {
       if (!Number.isInteger(nameOrIndex) || nameOrIndex < 0 || nameOrIndex >= layers.length) {
-        throw new Error(`getLayer: expected an index in [0, ${layers.length - 1}], received ${describe(nameOrIndex)}`);
+        throw new SinewError(`getLayer: expected an index in [0, ${layers.length - 1}], received ${describe(nameOrIndex)}`);
       }
       return layers[nameOrIndex];
     }
     const found = layers.find((l) => l.name === nameOrIndex);
-    if (!found) throw new Error(`getLayer: expected the name of one of this model's layers (${layers.map((l) => `'${l.name}'`).join(', ')}), received ${describe(nameOrIndex)}`);
+    if (!found) throw new SinewError(`getLayer: expected the name of one of this model's layers (${layers.map((l) => `'${l.name}'`).join(', ')}), received ${describe(nameOrIndex)}`);
     return found;
   }
 
@@ -171,13 +171,13 @@ export class Sequential {
   compile(args: CompileArgs): void {
     const s = this.state;
     s.checkUsable('compile');
-    if (args === null || typeof args !== 'object') throw new Error(`compile: expected { optimizer, loss, metrics }, received ${describe(args)}`);
+    if (args === null || typeof args !== 'object') throw new SinewError(`compile: expected { optimizer, loss, metrics }, received ${describe(args)}`);
     checkOptionKeys('compile', args, ['optimizer', 'loss', 'metrics']);
     const optimizer = resolveOptimizer(args.optimizer);
     const loss = resolveLoss(args.loss);
     const metrics = resolveMetrics(args.metrics, loss);
     if (optimizer.boundTo !== null && optimizer.boundTo !== s) {
-      throw new Error(`compile: this ${optimizer.constructor.name} optimizer already trains another model; create one optimizer per model`);
+      throw new SinewError(`compile: this ${optimizer.constructor.name} optimizer already trains another model; create one optimizer per model`);
     }
     if (s.compiled && s.compiled.optimizer !== optimizer) s.compiled.optimizer.boundTo = null;
     optimizer.boundTo = s;
@@ -196,7 +196,7 @@ export class Sequential {
   evaluate(x: MatrixLike, y: TargetLike, options: { batchSize?: number } = {}): Record<string, number> {
     const s = this.state;
     s.checkUsable('evaluate');
-    if (!s.compiled) throw new Error('evaluate: call compile({ optimizer, loss, metrics }) before evaluate');
+    if (!s.compiled) throw new SinewError('evaluate: call compile({ optimizer, loss, metrics }) before evaluate');
     checkOptionKeys('evaluate', options, ['batchSize']);
     const batchSize = checkInteger('evaluate', 'batchSize', options.batchSize ?? 32);
     const xt = readTable('evaluate', 'x', x);
@@ -213,10 +213,10 @@ export class Sequential {
     s.checkUsable('predict');
     checkOptionKeys('predict', options, ['batchSize']);
     const batchSize = checkInteger('predict', 'batchSize', options.batchSize ?? 32);
-    if (s.layers.length === 0) throw new Error('predict: the model has no layers; add layers first');
+    if (s.layers.length === 0) throw new SinewError('predict: the model has no layers; add layers first');
     if (s.inputShape === undefined) {
       // Predicting with weights nobody trained or set is almost surely a mistake (Keras would silently build).
-      throw new Error('predict: the input size is not known yet, so the model has no weights; give the first layer `inputDim` (or `inputShape`), or call fit first');
+      throw new SinewError('predict: the input size is not known yet, so the model has no weights; give the first layer `inputDim` (or `inputShape`), or call fit first');
     }
     const xt = readTable('predict', 'x', x);
     s.checkInputShape('predict', 'x', xt.sampleShape);
@@ -313,7 +313,7 @@ export class Sequential {
   /** Releases the model's memory. Any later call throws. */
   dispose(): void {
     if (this.state.disposed) return;
-    if (this.state.busy) throw new Error('dispose: fit is running; stop it first (model.stopTraining = true) and await it');
+    if (this.state.busy) throw new SinewError('dispose: fit is running; stop it first (model.stopTraining = true) and await it');
     this.state.dispose();
   }
 

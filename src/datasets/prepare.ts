@@ -1,16 +1,17 @@
 // Small helpers every example needs: one-hot labels, a seeded train/test split, standardisation.
 
 import type { Matrix } from '../matrix.js';
+import { SinewError } from '../errors.js';
 
 /** Class ids in a [n,1] matrix → one-hot rows [n, numClasses]. */
 export function toOneHot(labels: Matrix, numClasses: number): Matrix {
   const [n, cols] = labels.shape;
-  if (cols !== 1) throw new Error(`toOneHot: expected labels of shape [n, 1], received [${labels.shape}]`);
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`toOneHot: expected numClasses to be a positive integer, received ${numClasses}`);
+  if (cols !== 1) throw new SinewError(`toOneHot: expected labels of shape [n, 1], received [${labels.shape}]`);
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new SinewError(`toOneHot: expected numClasses to be a positive integer, received ${numClasses}`);
   const out = new Float32Array(n * numClasses);
   for (let i = 0; i < n; i++) {
     const c = labels.data[i];
-    if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new Error(`toOneHot: expected labels to be integers in [0, ${numClasses - 1}], received ${c} at row ${i}`);
+    if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new SinewError(`toOneHot: expected labels to be integers in [0, ${numClasses - 1}], received ${c} at row ${i}`);
     out[i * numClasses + c] = 1;
   }
   return { data: out, shape: [n, numClasses] };
@@ -35,8 +36,8 @@ export interface Split {
 export function trainTestSplit(x: Matrix, y: Matrix, options: { testFraction?: number; seed?: number } = {}): Split {
   const testFraction = options.testFraction ?? 0.2;
   const n = x.shape[0];
-  if (y.shape[0] !== n) throw new Error(`trainTestSplit: x has ${n} rows but y has ${y.shape[0]}`);
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`trainTestSplit: expected testFraction in (0, 1), received ${testFraction}`);
+  if (y.shape[0] !== n) throw new SinewError(`trainTestSplit: x has ${n} rows but y has ${y.shape[0]}`);
+  if (!(testFraction > 0 && testFraction < 1)) throw new SinewError(`trainTestSplit: expected testFraction in (0, 1), received ${testFraction}`);
   const order = Array.from({ length: n }, (_, i) => i);
   let s = (options.seed ?? 0) >>> 0;
   for (let i = n - 1; i > 0; i--) {
@@ -68,7 +69,7 @@ export function standardize(train: Matrix, ...others: Matrix[]): { mean: Float64
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (train.data[i * d + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) || 1;
   const apply = (m: Matrix): Matrix => {
-    if (m.shape[1] !== d) throw new Error(`standardize: expected ${d} columns, received ${m.shape[1]}`);
+    if (m.shape[1] !== d) throw new SinewError(`standardize: expected ${d} columns, received ${m.shape[1]}`);
     const out = new Float32Array(m.data.length);
     for (let i = 0; i < m.shape[0]; i++) for (let j = 0; j < d; j++) out[i * d + j] = (m.data[i * d + j] - mean[j]) / std[j];
     return { data: out, shape: [m.shape[0], d] };

@@ -34,6 +34,7 @@ import { join, prevName, toPath } from './file_paths.js';
 import { __testing, fileSystem, errorCode, quoted, reasonOf, statOrUndefined, unlinkIfPresent, type FileHandle, type FsPromises } from './fs_runtime.js';
 import { fileCrc, readBounded } from './regular_files.js';
 import { hasCheckField, isObject, manifestPaths, MAX_MODEL_JSON_BYTES, MODEL_JSON, recordedCheck, withWeightsCheck } from './weights_record.js';
+import { SinewError } from '../errors.js';
 
 /** A test hook's throw: the save stops as a kill would stop it, with nothing rolled back. */
 class SimulatedKill {
@@ -50,9 +51,9 @@ async function step(k: number): Promise<void> {
 
 /** Errors of a save name the directory and the reason: 'sinew: cannot write '<dir>': <reason>'. */
 function writeError(base: string, cause: unknown): Error {
-  if (cause instanceof Error && cause.constructor === Error && cause.message.startsWith('sinew: cannot write ')) return cause;
-  const reason = cause instanceof Error && cause.constructor === Error && cause.message.startsWith('sinew: ') ? cause.message.slice('sinew: '.length) : reasonOf(cause);
-  return new Error(`sinew: cannot write ${quoted(base)}: ${reason}`, { cause });
+  if (cause instanceof SinewError && cause.owner === 'sinew' && cause.detail.startsWith('cannot write ')) return cause;
+  const reason = cause instanceof SinewError && cause.owner === 'sinew' ? cause.detail : reasonOf(cause);
+  return new SinewError(`sinew: cannot write ${quoted(base)}: ${reason}`, { cause });
 }
 
 /** Creates `path` afresh (a leftover or a planted link there is unlinked, not followed), writes all of
@@ -96,7 +97,7 @@ function checkWeightsName(name: string): void {
     typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name) ||
     /^[A-Za-z]:/.test(name) || name === MODEL_JSON || name === `${MODEL_JSON}.tmp` || name.endsWith('.tmp') || name.startsWith(LOCK_NAME);
   if (bad) {
-    throw new Error(`sinew: weightsName must be a plain file name (no separators, not model.json, not ending in .tmp), got ${JSON.stringify(name)}`);
+    throw new SinewError(`sinew: weightsName must be a plain file name (no separators, not model.json, not ending in .tmp), got ${JSON.stringify(name)}`);
   }
 }
 
@@ -220,15 +221,15 @@ export async function writeModelFiles(
   weightsName = 'weights.bin',
 ): Promise<void> {
   const fs = fileSystem();
-  if (typeof dir === 'string' && dir.includes('\0')) throw new Error(`sinew: cannot write ${quoted(dir)}: the path contains a NUL character`);
+  if (typeof dir === 'string' && dir.includes('\0')) throw new SinewError(`sinew: cannot write ${quoted(dir)}: the path contains a NUL character`);
   const base = toPath(dir, 'the model directory');
   checkWeightsName(weightsName);
-  if (!isObject(modelJson)) throw new Error('sinew: modelJson must be a plain object');
-  if (!(weights instanceof Uint8Array)) throw new Error('sinew: weights must be a Uint8Array');
+  if (!isObject(modelJson)) throw new SinewError('sinew: modelJson must be a plain object');
+  if (!(weights instanceof Uint8Array)) throw new SinewError('sinew: weights must be a Uint8Array');
   const named = manifestPaths(modelJson);
   if (modelJson.weightsManifest !== undefined && (!named || named.length !== 1 || named[0] !== weightsName)) {
     // The CRC protects exactly one file: a manifest naming anything else would not load what we write.
-    throw new Error(`sinew: modelJson.weightsManifest must name exactly one path, ${JSON.stringify(weightsName)}; it names ${JSON.stringify(named)}`);
+    throw new SinewError(`sinew: modelJson.weightsManifest must name exactly one path, ${JSON.stringify(weightsName)}; it names ${JSON.stringify(named)}`);
   }
   const text = JSON.stringify(withWeightsCheck(modelJson, crc32(weights), weights.length));
 

@@ -27,6 +27,7 @@
 import { __testing, errorCode, processAlive, processIdentity, quoted, statOrUndefined, unlinkIfPresent, type FsPromises } from './fs_runtime.js';
 import { join } from './file_paths.js';
 import { readBounded } from './regular_files.js';
+import { SinewError } from '../errors.js';
 
 export const LOCK_NAME = 'model.json.lock';
 const WAIT_MS = 120_000;
@@ -155,7 +156,7 @@ async function breakLock(fs: FsPromises, path: string, id: string, me: { pid: nu
     if (other.state === 'gone') return true; // its breaker finished: X is gone
     if (!(await isDead(fs, other, me, firstSeen))) return false;
   }
-  throw new Error(`sinew: ${MAX_LEVELS} processes died breaking the stale lock ${path}; if no save is running, delete it and ${path}.break-*`);
+  throw new SinewError(`sinew: ${MAX_LEVELS} processes died breaking the stale lock ${path}; if no save is running, delete it and ${path}.break-*`);
 }
 
 async function holderText(fs: FsPromises, seen: Seen, me: { host: string }): Promise<string> {
@@ -184,7 +185,7 @@ export async function acquireLock(fs: FsPromises, dir: string): Promise<Lock> {
     if (seen.state === 'gone') continue; // released in between: try again at once
     if ((await isDead(fs, seen, me, firstSeen)) && (await breakLock(fs, path, seen.id, me, firstSeen))) continue;
     if (Date.now() - start > waitMs) {
-      throw new Error(
+      throw new SinewError(
         `sinew: cannot write ${quoted(dir)}: another save into it (${await holderText(fs, seen, me)}) still holds ${path} after ${waitMs / 1000} s; if no save is running, delete that file`,
       );
     }

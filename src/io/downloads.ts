@@ -4,6 +4,7 @@
 // workers: no `document`) it is refused, since there is no browser to download into.
 
 import { toModelJson, type ModelArtifacts } from './artifacts.js';
+import { SinewError } from '../errors.js';
 
 const SCHEME = 'downloads://';
 
@@ -22,7 +23,7 @@ export async function saveToDownloads(url: string, artifacts: ModelArtifacts): P
   const doc = (globalThis as { document?: { createElement?: (tag: string) => unknown } }).document;
   const urls = (globalThis as { URL?: { createObjectURL?: (blob: Blob) => string; revokeObjectURL?: (url: string) => void } }).URL;
   if (typeof doc?.createElement !== 'function' || typeof urls?.createObjectURL !== 'function') {
-    throw new Error("save: 'downloads://' saves as browser downloads and needs a page (a window with a document); here use a directory path, 'indexeddb://name', toArtifacts() or a save handler");
+    throw new SinewError("save: 'downloads://' saves as browser downloads and needs a page (a window with a document); here use a directory path, 'indexeddb://name', toArtifacts() or a save handler");
   }
   const name = url.slice(SCHEME.length) || 'model'; // TF.js's default name
   const weightsName = `${name}.weights.bin`;

@@ -3,6 +3,8 @@
 // committed weights under, and the check that a weights path from an untrusted model.json stays
 // inside its directory.
 
+import { SinewError } from '../errors.js';
+
 interface RuntimeGlobals {
   process?: { platform?: string };
 }
@@ -19,25 +21,25 @@ export function isWindows(): boolean {
  */
 export function toPath(pathOrUrl: string, what: string): string {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') {
-    throw new Error(`sinew: ${what} must be a non-empty path or file:// URL, got ${JSON.stringify(pathOrUrl)}`);
+    throw new SinewError(`sinew: ${what} must be a non-empty path or file:// URL, got ${JSON.stringify(pathOrUrl)}`);
   }
-  if (pathOrUrl.includes('\0')) throw new Error(`sinew: ${what} must not contain a NUL character, got ${JSON.stringify(pathOrUrl)}`);
+  if (pathOrUrl.includes('\0')) throw new SinewError(`sinew: ${what} must not contain a NUL character, got ${JSON.stringify(pathOrUrl)}`);
   if (!/^file:/i.test(pathOrUrl)) return pathOrUrl;
   const rest = /^file:\/\//i.test(pathOrUrl) ? pathOrUrl.slice('file://'.length) : undefined;
   if (rest === '' || (rest !== undefined && /^localhost$/i.test(rest)) || (rest === undefined && !/^file:\//i.test(pathOrUrl))) {
     // 'file:m' would parse as the root's /m: say what is meant instead.
-    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not 'file://' followed by a path ('file://./models/m', 'file:///abs/path')`);
+    throw new SinewError(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not 'file://' followed by a path ('file://./models/m', 'file:///abs/path')`);
   }
   if (rest !== undefined && !rest.startsWith('/') && !/^localhost\//i.test(rest)) return rest; // relative (or a drive, 'file://C:/x'), as TF.js
   let url: URL;
   try {
     url = new URL(pathOrUrl);
   } catch (cause) {
-    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not a valid file:// URL (${cause instanceof Error ? cause.message : String(cause)})`);
+    throw new SinewError(`sinew: ${what} ${JSON.stringify(pathOrUrl)} is not a valid file:// URL (${cause instanceof Error ? cause.message : String(cause)})`);
   }
   if (/%2f|%5c|%00/i.test(url.pathname)) {
     // An escaped separator or NUL would change which file is meant after decoding.
-    throw new Error(`sinew: ${what} ${JSON.stringify(pathOrUrl)} holds an escaped '/', '\\' or NUL`);
+    throw new SinewError(`sinew: ${what} ${JSON.stringify(pathOrUrl)} holds an escaped '/', '\\' or NUL`);
   }
   let path = decodeURIComponent(url.pathname);
   if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1); // file:///C:/x → C:/x
@@ -104,6 +106,6 @@ export function relativePathProblem(path: unknown): string | undefined {
 /** Throws unless `path` (from an untrusted file) names a file inside the directory. */
 export function checkRelativePath(path: unknown, i: number): string {
   const problem = relativePathProblem(path);
-  if (problem) throw new Error(`sinew: weightsManifest paths[${i}] ${problem}, got ${JSON.stringify(path)}`);
+  if (problem) throw new SinewError(`sinew: weightsManifest paths[${i}] ${problem}, got ${JSON.stringify(path)}`);
   return path as string;
 }

@@ -15,28 +15,20 @@ import { checkRelativePath, dirname, join, prevName, toPath, trimSeparators } fr
 import { errorCode, fileSystem, message, quoted, reasonOf, type FsPromises } from './fs_runtime.js';
 import { locateInside, openRegular, readBounded, readExactly, type InsideFile } from './regular_files.js';
 import { hex, MAX_MODEL_JSON_BYTES, MODEL_JSON, recordedCheck } from './weights_record.js';
+import { SinewError } from '../errors.js';
 
 export { writeModelFiles } from './atomic_save.js';
 export { __testing, hasFileSystem } from './fs_runtime.js';
 
 const MAX_WEIGHT_PATHS = 1000;
 
-/** Errors of this file start 'sinew: '; a caller names itself instead ('loadModel: …', 'save: …'). */
-export async function asOwner<T>(owner: string, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (cause) {
-    if (cause instanceof Error && cause.constructor === Error && cause.message.startsWith('sinew: ')) {
-      throw new Error(`${owner}: ${cause.message.slice('sinew: '.length)}`, { cause: cause.cause });
-    }
-    throw cause;
-  }
-}
+// Errors of the file layer speak as 'sinew'; the entry point (loadModel, save) names itself through
+// ownedBy (src/errors.ts), which sets the SinewError's owner.
 
 /** A read failure that is not one of ours: 'sinew: cannot read '<path>': <reason>'. */
 function readError(path: string, cause: unknown): unknown {
-  if (cause instanceof Error && cause.constructor === Error && cause.message.startsWith('sinew: ')) return cause;
-  return new Error(`sinew: cannot read ${quoted(path)}: ${reasonOf(cause)}`, { cause });
+  if (cause instanceof SinewError && cause.owner === 'sinew') return cause;
+  return new SinewError(`sinew: cannot read ${quoted(path)}: ${reasonOf(cause)}`, { cause });
 }
 
 /**
@@ -58,23 +50,23 @@ export async function readModelJson(path: string): Promise<{ json: unknown; dir:
     false);
   } catch (cause) {
     const code = errorCode(cause);
-    if (code === 'ENOENT') throw new Error(`sinew: no model file at ${file}`, { cause });
-    if (code === 'ENOTDIR') throw new Error(`sinew: no model file at ${file} (${given} is a file; pass a directory or a path ending in .json)`, { cause });
-    if (cause instanceof Error && cause.message === `sinew: ${file} is a directory`) throw new Error(`sinew: ${file} is a directory, not a model.json file`, { cause });
-    if (cause instanceof Error && cause.message.startsWith(`sinew: ${file} is not a regular file`)) throw new Error(`${cause.message}, so not a model.json`, { cause });
+    if (code === 'ENOENT') throw new SinewError(`sinew: no model file at ${file}`, { cause });
+    if (code === 'ENOTDIR') throw new SinewError(`sinew: no model file at ${file} (${given} is a file; pass a directory or a path ending in .json)`, { cause });
+    if (cause instanceof SinewError && cause.message === `sinew: ${file} is a directory`) throw new SinewError(`sinew: ${file} is a directory, not a model.json file`, { cause });
+    if (cause instanceof SinewError && cause.message.startsWith(`sinew: ${file} is not a regular file`)) throw new SinewError(`${cause.message}, so not a model.json`, { cause });
     throw readError(file, cause);
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (cause) {
-    throw new Error(`sinew: ${file} is not valid UTF-8 text, so not a model.json`, { cause });
+    throw new SinewError(`sinew: ${file} is not valid UTF-8 text, so not a model.json`, { cause });
   }
   let json: unknown;
   try {
     json = JSON.parse(text); // no reviver: a reviver recurses, and deeply nested files would overflow the stack
   } catch (cause) {
-    throw new Error(`sinew: ${file} is not valid JSON: ${message(cause)}`, { cause });
+    throw new SinewError(`sinew: ${file} is not valid JSON: ${message(cause)}`, { cause });
   }
   return { json, dir, text };
 }
@@ -84,7 +76,7 @@ async function resolvedDir(fs: FsPromises, base: string): Promise<string> {
   try {
     return await fs.realpath(base);
   } catch (cause) {
-    if (errorCode(cause) === 'ENOENT' || errorCode(cause) === 'ENOTDIR') throw new Error(`sinew: the model directory ${base} does not exist`, { cause });
+    if (errorCode(cause) === 'ENOENT' || errorCode(cause) === 'ENOTDIR') throw new SinewError(`sinew: the model directory ${base} does not exist`, { cause });
     throw readError(base, cause);
   }
 }
@@ -96,11 +88,11 @@ async function resolvedDir(fs: FsPromises, base: string): Promise<string> {
 export async function readWeightFiles(dir: string, paths: readonly string[], maxBytes: number, json: unknown): Promise<Uint8Array> {
   const fs = fileSystem();
   const base = toPath(dir, 'the model directory');
-  if (!Array.isArray(paths)) throw new Error(`sinew: weightsManifest paths must be an array, got ${typeof paths}`);
+  if (!Array.isArray(paths)) throw new SinewError(`sinew: weightsManifest paths must be an array, got ${typeof paths}`);
   if (paths.length > MAX_WEIGHT_PATHS) {
-    throw new Error(`sinew: weightsManifest paths has ${paths.length} entries; at most ${MAX_WEIGHT_PATHS} weight files are accepted`);
+    throw new SinewError(`sinew: weightsManifest paths has ${paths.length} entries; at most ${MAX_WEIGHT_PATHS} weight files are accepted`);
   }
-  if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) throw new Error(`sinew: maxBytes must be a non-negative number, got ${maxBytes}`);
+  if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) throw new SinewError(`sinew: maxBytes must be a non-negative number, got ${maxBytes}`);
   const relative = paths.map((p, i) => checkRelativePath(p, i));
   const check = recordedCheck(json);
   const real = await resolvedDir(fs, base);
@@ -109,13 +101,13 @@ export async function readWeightFiles(dir: string, paths: readonly string[], max
   const files: (InsideFile & { kind: 'file' })[] = [];
   for (const p of relative) {
     const found = await locateInside(fs, base, real, p).catch((cause) => Promise.reject(readError(join(base, p), cause)));
-    if (found.kind === 'missing') throw new Error(`sinew: weights file ${found.path} not found (named in model.json's weightsManifest)`);
-    if (found.kind === 'refused') throw new Error(`sinew: weights file ${found.path} is refused: it is ${found.why}`);
+    if (found.kind === 'missing') throw new SinewError(`sinew: weights file ${found.path} not found (named in model.json's weightsManifest)`);
+    if (found.kind === 'refused') throw new SinewError(`sinew: weights file ${found.path} is refused: it is ${found.why}`);
     files.push(found);
   }
   const total = files.reduce((a, f) => a + f.size, 0);
   if (total > maxBytes) {
-    throw new Error(`sinew: the weight files total ${total} bytes, more than the ${maxBytes} bytes allowed (maxBytes)`);
+    throw new SinewError(`sinew: the weight files total ${total} bytes, more than the ${maxBytes} bytes allowed (maxBytes)`);
   }
   const out = new Uint8Array(total);
   let offset = 0;
@@ -142,7 +134,7 @@ async function readCheckedWeights(
   check: { crc: number; bytes: number | undefined },
 ): Promise<Uint8Array> {
   if (check.bytes !== undefined && check.bytes > maxBytes) {
-    throw new Error(`sinew: model.json records ${check.bytes} bytes of weights, more than the ${maxBytes} bytes allowed (maxBytes)`);
+    throw new SinewError(`sinew: model.json records ${check.bytes} bytes of weights, more than the ${maxBytes} bytes allowed (maxBytes)`);
   }
   const found: string[] = [];
   for (const name of [relative, prevName(relative)]) {
@@ -172,10 +164,10 @@ async function readCheckedWeights(
     found.push(`${f.path} has CRC-32 ${hex(crc)} (${bytes.length} bytes)`);
   }
   if (found.every((f) => f.endsWith(' is missing'))) {
-    throw new Error(`sinew: weights file ${join(base, relative)} not found (named in model.json's weightsManifest)`);
+    throw new SinewError(`sinew: weights file ${join(base, relative)} not found (named in model.json's weightsManifest)`);
   }
   const expected = `${hex(check.crc)}${check.bytes === undefined ? '' : ` (${check.bytes} bytes)`}`;
-  throw new Error(
+  throw new SinewError(
     `sinew: the weights file does not match model.json (a torn or foreign file): model.json records CRC-32 ${expected}; ${found.join('; ')}`,
   );
 }

@@ -3,6 +3,8 @@
 // src/runtime/load_bytes.ts). The types below are the part of fs/promises the layer uses, declared
 // here so that no Node types are needed. Also the test seam shared by the file layer's parts.
 
+import { SinewError } from '../errors.js';
+
 export interface FileHandle {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
@@ -55,7 +57,7 @@ export function hasFileSystem(): boolean {
 export function fileSystem(): FsPromises {
   const fs = builtin<FsPromises>('node:fs/promises');
   if (!fs) {
-    throw new Error(
+    throw new SinewError(
       'sinew: a path needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in browsers and workers use toArtifacts()/fromArtifacts(), a URL, or a save/load handler',
     );
   }

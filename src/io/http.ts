@@ -8,6 +8,7 @@
 import { relativePathProblem } from './file_paths.js';
 import { Untrusted } from './untrusted.js';
 import { concatBytes } from './weights.js';
+import { SinewError } from '../errors.js';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const EXPECTED_PATH = 'a relative path beside model.json (no scheme, no leading /, no ..)';
@@ -21,11 +22,11 @@ async function get(url: URL, what: string, init: RequestInit | undefined): Promi
   try {
     response = await fetch(url, init);
   } catch (cause) {
-    throw new Error(`loadModel: could not fetch ${what} ${url.href}: ${(cause as Error).message}`, { cause });
+    throw new SinewError(`loadModel: could not fetch ${what} ${url.href}: ${(cause as Error).message}`, { cause });
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`loadModel: fetching ${what} ${url.href} failed: HTTP ${response.status} ${response.statusText}`.trim());
+    throw new SinewError(`loadModel: fetching ${what} ${url.href} failed: HTTP ${response.status} ${response.statusText}`.trim());
   }
   return response;
 }
@@ -36,7 +37,7 @@ async function boundedBytes(response: Response, max: number, what: string): Prom
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > max) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`loadModel: ${what} is ${declared} bytes, more than the ${max} allowed`);
+    throw new SinewError(`loadModel: ${what} is ${declared} bytes, more than the ${max} allowed`);
   }
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
@@ -48,7 +49,7 @@ async function boundedBytes(response: Response, max: number, what: string): Prom
     total += value.byteLength;
     if (total > max) {
       await reader.cancel().catch(() => undefined); // closes the connection: the rest is never downloaded
-      throw new Error(`loadModel: ${what} is more than the ${max} bytes allowed (stopped reading after ${total} bytes)`);
+      throw new SinewError(`loadModel: ${what} is more than the ${max} bytes allowed (stopped reading after ${total} bytes)`);
     }
     parts.push(value);
   }
@@ -62,7 +63,7 @@ export async function fetchModelJson(href: string, init?: RequestInit): Promise<
   try {
     return { json: JSON.parse(new TextDecoder().decode(bytes)), url };
   } catch (cause) {
-    throw new Error(`loadModel: model.json at ${url.href} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new SinewError(`loadModel: model.json at ${url.href} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
 }
 

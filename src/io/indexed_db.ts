@@ -4,6 +4,7 @@
 // back is checked like any other model file (load.ts), since storage can be edited by other code.
 
 import type { ModelArtifacts } from './artifacts.js';
+import { SinewError } from '../errors.js';
 
 const SCHEME = 'indexeddb://';
 const DATABASE = 'sinew';
@@ -16,18 +17,18 @@ export function isIndexedDbUrl(target: string): boolean {
 /** The model's name in the URL; throws when there is none. */
 function nameOf(owner: string, url: string): string {
   const name = url.slice(SCHEME.length);
-  if (name === '') throw new Error(`${owner}: expected a name after 'indexeddb://', such as 'indexeddb://my-model', received '${url}'`);
+  if (name === '') throw new SinewError(`${owner}: expected a name after 'indexeddb://', such as 'indexeddb://my-model', received '${url}'`);
   return name;
 }
 
 function database(owner: string): Promise<IDBDatabase> {
   const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (!idb) throw new Error(`${owner}: 'indexeddb://' needs IndexedDB (browsers and their workers); here use a directory path, toArtifacts() or a save handler`);
+  if (!idb) throw new SinewError(`${owner}: 'indexeddb://' needs IndexedDB (browsers and their workers); here use a directory path, toArtifacts() or a save handler`);
   return new Promise((resolve, reject) => {
     const request = idb.open(DATABASE, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'name' });
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new Error(`${owner}: could not open IndexedDB database '${DATABASE}': ${request.error?.message ?? 'unknown error'}`));
+    request.onerror = () => reject(new SinewError(`${owner}: could not open IndexedDB database '${DATABASE}': ${request.error?.message ?? 'unknown error'}`));
   });
 }
 
@@ -39,7 +40,7 @@ async function transact<T>(owner: string, mode: IDBTransactionMode, work: (store
       const tx = db.transaction(STORE, mode);
       const request = work(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(request.result);
-      tx.onerror = tx.onabort = () => reject(new Error(`${owner}: IndexedDB ${mode} failed: ${(tx.error ?? request.error)?.message ?? 'aborted'}`));
+      tx.onerror = tx.onabort = () => reject(new SinewError(`${owner}: IndexedDB ${mode} failed: ${(tx.error ?? request.error)?.message ?? 'aborted'}`));
     });
   } finally {
     db.close();
@@ -56,6 +57,6 @@ export async function saveToIndexedDb(url: string, artifacts: ModelArtifacts): P
 export async function loadFromIndexedDb(url: string): Promise<unknown> {
   const name = nameOf('loadModel', url);
   const record = await transact<unknown>('loadModel', 'readonly', (store) => store.get(name));
-  if (record === undefined) throw new Error(`loadModel: no model named '${name}' in IndexedDB (save one with model.save('indexeddb://${name}'))`);
+  if (record === undefined) throw new SinewError(`loadModel: no model named '${name}' in IndexedDB (save one with model.save('indexeddb://${name}'))`);
   return (record as { artifacts?: unknown }).artifacts;
 }

@@ -10,9 +10,9 @@ import { Sequential } from '../api/sequential.js';
 import type { Shape } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
-import { checkOptionKeys, describe } from '../errors.js';
+import { checkOptionKeys, describe, ownedBy, SinewError } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
-import { asOwner, hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
+import { hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { isIndexedDbUrl, loadFromIndexedDb } from './indexed_db.js';
 import { loadRoute } from './schemes.js';
@@ -44,16 +44,16 @@ export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
 export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
   checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
   if (typeof source === 'string') {
-    if (source === '') throw new Error(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
+    if (source === '') throw new SinewError(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
     loadRoute(source); // an unknown scheme is refused, never read as a folder
     if (isIndexedDbUrl(source)) return build(await loadFromIndexedDb(source), options, 'loadModel', 'weightSpecs', 'weightData');
     // A page or worker has no file system: there a path is a URL relative to the page, as in TF.js.
     const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
     const href = isHttpUrl(source) ? source : !hasFileSystem() && pageUrl ? new URL(source, pageUrl).href : undefined;
-    const { json, dir, url } = href ? { ...(await fetchModelJson(href, options.requestInit)), dir: '' } : { ...(await asOwner('loadModel', readModelJson(source))), url: undefined };
+    const { json, dir, url } = href ? { ...(await fetchModelJson(href, options.requestInit)), dir: '' } : { ...(await ownedBy('loadModel', readModelJson(source))), url: undefined };
     const root = new Untrusted(json, '', 'loadModel');
     const { paths, specs, specsName } = readManifest(root);
-    const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await asOwner('loadModel', readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json));
+    const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await ownedBy('loadModel', readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json));
     const j = json as Record<string, unknown>;
     const artifacts = { ...pick(j), weightSpecs: specs, weightData } as unknown as ModelArtifacts;
     return build(artifacts, options, 'loadModel', specsName, `weight files (${paths.join(', ')})`);
@@ -62,7 +62,7 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
     return build(await (source as { load(): unknown }).load(), options, 'loadModel', 'weightSpecs', 'weightData');
   }
   if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs', 'weightData');
-  throw new Error(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
+  throw new SinewError(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
 }
 
 /** Builds a model from in-memory artifacts (what model.toArtifacts() returns, or TF.js's). */
@@ -115,7 +115,7 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
       build = layer.build(shape, li === blueprint.layers.length - 1);
     } catch (e) {
       // A layer that cannot take the previous layer's output: the topology is inconsistent.
-      throw new Error(`${owner}: \`modelTopology\` does not describe a model sinew can build: ${(e as Error).message}`);
+      throw new SinewError(`${owner}: \`modelTopology\` does not describe a model sinew can build: ${(e as Error).message}`);
     }
     build.weights.forEach((w, index) => expected.push({ layer, param: w.name, index, shape: w.shape, trainable: w.trainable && layer.trainable }));
     shape = build.outputShape;

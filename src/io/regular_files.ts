@@ -8,6 +8,7 @@
 import { crc32Update } from './crc32.js';
 import { errorCode, readFlags, statOrUndefined, type FileHandle, type FsPromises } from './fs_runtime.js';
 import { isSeparator, isWindows, join } from './file_paths.js';
+import { SinewError } from '../errors.js';
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -22,17 +23,17 @@ function kindOf(stats: { isDirectory(): boolean; isSymbolicLink(): boolean }): s
  */
 export async function openRegular(fs: FsPromises, path: string, noFollow: boolean): Promise<FileHandle> {
   const before = await (noFollow ? fs.lstat(path) : fs.stat(path));
-  if (!before.isFile()) throw new Error(`sinew: ${path} is ${kindOf(before)}`);
+  if (!before.isFile()) throw new SinewError(`sinew: ${path} is ${kindOf(before)}`);
   let fh: FileHandle;
   try {
     fh = await fs.open(path, readFlags(noFollow));
   } catch (cause) {
-    if (errorCode(cause) === 'ELOOP') throw new Error(`sinew: ${path} is a symbolic link`, { cause }); // swapped in after the lstat
+    if (errorCode(cause) === 'ELOOP') throw new SinewError(`sinew: ${path} is a symbolic link`, { cause }); // swapped in after the lstat
     throw cause;
   }
   try {
     const stats = await fh.stat(); // of the opened file, so a swap in between cannot pass
-    if (!stats.isFile()) throw new Error(`sinew: ${path} is ${kindOf(stats)}`);
+    if (!stats.isFile()) throw new SinewError(`sinew: ${path} is ${kindOf(stats)}`);
     return fh;
   } catch (cause) {
     await fh.close();
@@ -45,7 +46,7 @@ export async function readExactly(fh: FileHandle, out: Uint8Array, offset: numbe
   let done = 0;
   while (done < size) {
     const { bytesRead } = await fh.read(out, offset + done, size - done, done);
-    if (bytesRead === 0) throw new Error(`sinew: ${path} shrank while it was being read (${done} of ${size} bytes)`);
+    if (bytesRead === 0) throw new SinewError(`sinew: ${path} shrank while it was being read (${done} of ${size} bytes)`);
     done += bytesRead;
   }
 }
@@ -55,7 +56,7 @@ export async function readBounded(fs: FsPromises, path: string, max: number, too
   const fh = await openRegular(fs, path, noFollow);
   try {
     const size = (await fh.stat()).size;
-    if (size > max) throw new Error(tooBig(size));
+    if (size > max) throw new SinewError(tooBig(size));
     const out = new Uint8Array(size);
     await readExactly(fh, out, 0, size, path);
     return out;

@@ -5,14 +5,14 @@
 import type { ModelState } from '../model/model_state.js';
 import { VERSION } from '../version.js';
 import { toModelJson, type ModelArtifacts, type TrainingConfig } from './artifacts.js';
-import { asOwner, writeModelFiles } from './file_system.js';
+import { writeModelFiles } from './file_system.js';
 import { saveToIndexedDb } from './indexed_db.js';
 import { saveToDownloads } from './downloads.js';
 import { saveRoute } from './schemes.js';
 import { writeTopology } from './keras_topology.js';
 import { slotNames, writeCompileRecord } from './training_config.js';
 import { encodeWeights, type NamedTensor } from './weights.js';
-import { checkOptionKeys, describe } from '../errors.js';
+import { checkOptionKeys, describe, ownedBy, SinewError } from '../errors.js';
 
 export interface SaveOptions {
   /**
@@ -34,18 +34,18 @@ export interface SaveResult {
 function readIncludeOptimizer(owner: string, options: SaveOptions): boolean {
   checkOptionKeys(owner, options, ['includeOptimizer']);
   const v = options.includeOptimizer ?? false;
-  if (typeof v !== 'boolean') throw new Error(`${owner}: expected \`includeOptimizer\` to be a boolean, received ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new SinewError(`${owner}: expected \`includeOptimizer\` to be a boolean, received ${describe(v)}`);
   return v;
 }
 
 /** The model as artifacts; weights (and optimizer state) are copied, so later training does not change them. */
 export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, owner = 'toArtifacts'): ModelArtifacts {
   const includeOptimizer = readIncludeOptimizer(owner, options);
-  if (model.layers.length === 0) throw new Error(`${owner}: the model has no layers; add layers first`);
+  if (model.layers.length === 0) throw new SinewError(`${owner}: the model has no layers; add layers first`);
   if (model.inputShape === undefined) {
-    throw new Error(`${owner}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit first`);
+    throw new SinewError(`${owner}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit first`);
   }
-  if (includeOptimizer && !model.compiled) throw new Error(`${owner}: \`includeOptimizer: true\` needs a compiled model; call compile first or save without it`);
+  if (includeOptimizer && !model.compiled) throw new SinewError(`${owner}: \`includeOptimizer: true\` needs a compiled model; call compile first or save without it`);
   // Views of the heap, tensor by tensor; encodeWeights copies them once, before anything can touch the heap.
   const all = model.tensors();
   const tensors: NamedTensor[] = all.map((t) => ({ name: t.name, shape: [...t.decl.shape], values: model.view(t) }));
@@ -82,9 +82,9 @@ export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, o
 export async function saveModel(model: ModelState, target: SaveTarget, options: SaveOptions = {}): Promise<SaveResult | unknown> {
   const isHandler = typeof target === 'object' && target !== null && typeof (target as { save?: unknown }).save === 'function';
   if (typeof target !== 'string' && typeof target !== 'function' && !isHandler) {
-    throw new Error(`save: expected \`target\` to be a directory path, a function (artifacts) => …, or an object with save(artifacts), received ${describe(target)}`);
+    throw new SinewError(`save: expected \`target\` to be a directory path, a function (artifacts) => …, or an object with save(artifacts), received ${describe(target)}`);
   }
-  if (typeof target === 'string' && target === '') throw new Error(`save: expected \`target\` to be a directory path, received ''`);
+  if (typeof target === 'string' && target === '') throw new SinewError(`save: expected \`target\` to be a directory path, received ''`);
   const route = typeof target === 'string' ? saveRoute(target) : undefined; // an unknown scheme is refused, never a folder
   const artifacts = modelToArtifacts(model, options, 'save');
   const data = artifacts.weightData as ArrayBuffer;
@@ -92,7 +92,7 @@ export async function saveModel(model: ModelState, target: SaveTarget, options: 
   if (typeof target === 'function') await target(artifacts);
   else if (route === 'indexeddb') await saveToIndexedDb(target as string, artifacts);
   else if (route === 'downloads') await saveToDownloads(target as string, artifacts);
-  else await asOwner('save', writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data)));
+  else await ownedBy('save', writeModelFiles(target as string, toModelJson(artifacts, 'weights.bin') as unknown as Record<string, unknown>, new Uint8Array(data)));
   return {
     modelArtifactsInfo: {
       dateSaved: new Date(),

@@ -3,7 +3,7 @@
 // page). Any other scheme is refused here, in every runtime, so that 'https://…/upload' or
 // 'localstorage://x' never becomes a folder named 'https:' or 'localstorage:' beside the program.
 
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 import { hasFileSystem } from './fs_runtime.js';
 
 /** Two characters at least before '://': 'C://x' is a Windows drive, not a scheme. */
@@ -30,7 +30,7 @@ export function saveRoute(target: string): 'files' | 'indexeddb' | 'downloads' {
   const scheme = schemeOf(target);
   if (scheme === undefined || scheme === 'file') return 'files';
   if (scheme === 'indexeddb' || scheme === 'downloads') return scheme;
-  throw new Error(`save: expected \`target\` to be a directory path or a URL starting file://, indexeddb:// or downloads://, received ${describe(target)} (${hint('save', scheme)})`);
+  throw new SinewError(`save: expected \`target\` to be a directory path or a URL starting file://, indexeddb:// or downloads://, received ${describe(target)} (${hint('save', scheme)})`);
 }
 
 /** Where loadModel reads a string source from; throws for schemes it cannot read. */
@@ -39,13 +39,13 @@ export function loadRoute(source: string): 'files' | 'http' | 'indexeddb' {
   if (scheme === undefined) return 'files';
   if (scheme === 'file') {
     if (!hasFileSystem()) {
-      throw new Error("loadModel: 'file://' needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in a page or worker use an http(s) URL or a path relative to the page");
+      throw new SinewError("loadModel: 'file://' needs a runtime with a file system (Node ≥ 20.16, Deno, Bun); in a page or worker use an http(s) URL or a path relative to the page");
     }
     return 'files';
   }
   if (scheme === 'http' || scheme === 'https') return 'http';
   if (scheme === 'indexeddb') return 'indexeddb';
-  throw new Error(
+  throw new SinewError(
     `loadModel: expected \`source\` to be a directory or model.json path, or a URL starting file://, http://, https:// or indexeddb://, received ${describe(source)} (${hint('loadModel', scheme)})`,
   );
 }

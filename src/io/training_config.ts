@@ -14,6 +14,7 @@ import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 import type { TrainingConfig } from './artifacts.js';
 import type { Untrusted } from './untrusted.js';
+import { SinewError } from '../errors.js';
 
 /** Names of each optimizer's slots, in slot order (the suffixes TF.js gives its optimizer weights). */
 export function slotNames(optimizer: Optimizer): string[] {
@@ -87,7 +88,7 @@ function build<T>(field: Untrusted, make: () => T): T {
   } catch (e) {
     // A value read inside `make` that failed already names its own field.
     if (e instanceof Error && e.message.startsWith(`${field.owner}: `)) throw e;
-    throw new Error(`${field.owner}: \`${field.path}\` is not a valid configuration: ${(e as Error).message}`);
+    throw new SinewError(`${field.owner}: \`${field.path}\` is not a valid configuration: ${(e as Error).message}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // Only own properties are read, keys that could reach a prototype are refused, and a failure is an
 // Error naming the path, the expectation and (abridged) the value. Nothing here changes any state.
 
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 
 /** Keys a model file has no business using; refusing them keeps prototype tricks out. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -37,7 +37,7 @@ export class Untrusted {
   /** Throws ``owner: expected `path` to be <expected>, received <value>`` ('the top level' for the root). */
   fail(expected: string, received = brief(this.value)): never {
     const where = this.path === '' ? 'the top level' : `\`${this.path}\``;
-    throw new Error(`${this.owner}: expected ${where} to be ${expected}, received ${received}`);
+    throw new SinewError(`${this.owner}: expected ${where} to be ${expected}, received ${received}`);
   }
 
   isMissing(): boolean {

@@ -2,6 +2,8 @@
 // from a torn or foreign file: userDefinedMetadata.sinew.weightsCrc32 (CRC-32, crc32.ts) and
 // weightsBytes. Read (untrusted) by file_system.ts, written by atomic_save.ts.
 
+import { SinewError } from '../errors.js';
+
 export const MODEL_JSON = 'model.json';
 /** model.json holds only JSON (topology and manifest); anything larger is refused before reading. */
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
@@ -21,11 +23,11 @@ export function recordedCheck(json: unknown): { crc: number; bytes: number | und
   if (!isObject(sinew) || sinew.weightsCrc32 === undefined) return undefined;
   const { weightsCrc32: crc, weightsBytes: bytes } = sinew;
   if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) {
-    throw new Error(`sinew: model.json userDefinedMetadata.sinew.weightsCrc32 must be an unsigned 32-bit integer, got ${JSON.stringify(crc)}`);
+    throw new SinewError(`sinew: model.json userDefinedMetadata.sinew.weightsCrc32 must be an unsigned 32-bit integer, got ${JSON.stringify(crc)}`);
   }
   if (bytes === undefined) return { crc, bytes: undefined };
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
-    throw new Error(`sinew: model.json userDefinedMetadata.sinew.weightsBytes must be a non-negative integer, got ${JSON.stringify(bytes)}`);
+    throw new SinewError(`sinew: model.json userDefinedMetadata.sinew.weightsBytes must be a non-negative integer, got ${JSON.stringify(bytes)}`);
   }
   return { crc, bytes };
 }
@@ -48,9 +50,9 @@ export function manifestPaths(json: unknown): unknown[] | undefined {
 /** A copy of `json` with the weights' CRC and length merged into userDefinedMetadata.sinew. */
 export function withWeightsCheck(json: Record<string, unknown>, crc: number, bytes: number): Record<string, unknown> {
   const metadata = json.userDefinedMetadata ?? {};
-  if (!isObject(metadata)) throw new Error('sinew: modelJson.userDefinedMetadata must be an object when present');
+  if (!isObject(metadata)) throw new SinewError('sinew: modelJson.userDefinedMetadata must be an object when present');
   const sinew = metadata.sinew ?? {};
-  if (!isObject(sinew)) throw new Error('sinew: modelJson.userDefinedMetadata.sinew must be an object when present');
+  if (!isObject(sinew)) throw new SinewError('sinew: modelJson.userDefinedMetadata.sinew must be an object when present');
   // Spread (not Object.assign) so that an own "__proto__" key stays a plain key.
   return { ...json, userDefinedMetadata: { ...metadata, sinew: { ...sinew, weightsCrc32: crc, weightsBytes: bytes } } };
 }

@@ -5,7 +5,7 @@
 
 import type { Kernels } from '../backend/abi.js';
 import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
-import { checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { ConfigReader } from './config_reader.js';
 import { readActivation, writeActivation } from './keras_values.js';
 import { BASE_KEYS, lastAxis, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
@@ -115,7 +115,7 @@ export class LeakyReLU extends Activation {
   constructor(options: LeakyReLUOptions = {}) {
     const { alpha, negativeSlope, ...base } = options ?? {};
     if (alpha !== undefined && negativeSlope !== undefined && alpha !== negativeSlope) {
-      throw new Error(`LeakyReLU: \`alpha\` (${describe(alpha)}) and \`negativeSlope\` (${describe(negativeSlope)}) disagree`);
+      throw new SinewError(`LeakyReLU: \`alpha\` (${describe(alpha)}) and \`negativeSlope\` (${describe(negativeSlope)}) disagree`);
     }
     const slope = checkNumber('LeakyReLU', alpha !== undefined ? 'alpha' : 'negativeSlope', alpha ?? negativeSlope ?? 0.3, { min: 0, max: 1e6 });
     super({ name: 'leakyRelu', alpha: slope }, base, 'LeakyReLU', 'leaky_re_lu');
@@ -149,7 +149,7 @@ export class Softmax extends Activation {
   override readonly className = 'Softmax';
   constructor(options: BaseLayerOptions & { axis?: number } = {}) {
     const { axis, ...base } = options ?? {};
-    if (axis !== undefined && axis !== -1) throw new Error(`Softmax: expected \`axis\` to be -1 (the last axis), received ${describe(axis)}`);
+    if (axis !== undefined && axis !== -1) throw new SinewError(`Softmax: expected \`axis\` to be -1 (the last axis), received ${describe(axis)}`);
     super('softmax', base, 'Softmax', 'softmax');
   }
   override kerasConfig(): Record<string, unknown> {

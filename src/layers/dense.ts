@@ -8,7 +8,7 @@
 
 import { ACT, type Kernels } from '../backend/abi.js';
 import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
-import { checkInteger, checkOptionKeys, describe } from '../errors.js';
+import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
 import { resolveInitializer, type Initializer } from '../initializers.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
 import type { ConfigReader } from './config_reader.js';
@@ -52,7 +52,7 @@ export class Dense extends Layer {
     this.units = checkInteger('Dense', 'units', units);
     this.activation = resolveActivation(options.activation ?? DEFAULTS.activation, 'Dense');
     const useBias = options.useBias ?? DEFAULTS.useBias;
-    if (typeof useBias !== 'boolean') throw new Error(`Dense: expected \`useBias\` to be a boolean, received ${describe(useBias)}`);
+    if (typeof useBias !== 'boolean') throw new SinewError(`Dense: expected \`useBias\` to be a boolean, received ${describe(useBias)}`);
     this.useBias = useBias;
     this.kernelInitializer = resolveInitializer(options.kernelInitializer ?? DEFAULTS.kernelInitializer, 'Dense', 'kernelInitializer');
     this.biasInitializer = resolveInitializer(options.biasInitializer ?? DEFAULTS.biasInitializer, 'Dense', 'biasInitializer');
@@ -61,7 +61,7 @@ export class Dense extends Layer {
   }
 
   build(inputShape: Shape, isOutput: boolean): LayerBuild {
-    if (inputShape.length === 0) throw new Error(`Dense '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
+    if (inputShape.length === 0) throw new SinewError(`Dense '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
     const K = inputShape[inputShape.length - 1];
     const N = this.units;
     // Keras compute_fans: a kernel [in, out] has fans (in, out); a bias [n] has (n, n).
@@ -120,7 +120,7 @@ export class Dense extends Layer {
 
   /** The logits of the last training forward; only a layer that keeps Z has them after its activation ran. */
   override logits(b: LayerBuffers): number {
-    if (b.saved.length === 0) throw new Error(`Dense '${this.name}': internal error, the plan keeps no logits buffer for this layer`);
+    if (b.saved.length === 0) throw new SinewError(`Dense '${this.name}': internal error, the plan keeps no logits buffer for this layer`);
     return b.saved[0];
   }
 

@@ -11,10 +11,10 @@ import type { RandomLayerOptions } from './random_layer.js';
 import { Flatten, Reshape, type ReshapeOptions } from './reshape.js';
 import type { ActivationSpec } from '../activations.js';
 import type { BaseLayerOptions } from './layer.js';
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 
 function need<T extends object>(owner: string, args: T | undefined): T {
-  if (args === null || typeof args !== 'object') throw new Error(`${owner}: expected an options object, received ${describe(args)}`);
+  if (args === null || typeof args !== 'object') throw new SinewError(`${owner}: expected an options object, received ${describe(args)}`);
   return args;
 }
 

@@ -7,6 +7,7 @@ import * as inits from '../initializers.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import type { ConfigReader } from './config_reader.js';
+import { SinewError } from '../errors.js';
 
 // ---- activations -----------------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ function keptByName(className: string, config: Record<string, number>): Initiali
     name: className,
     config,
     fill() {
-      throw new Error(`initializer '${className}' (read from a model file) is not implemented by sinew; set the weights instead`);
+      throw new SinewError(`initializer '${className}' (read from a model file) is not implemented by sinew; set the weights instead`);
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Kernels } from '../backend/abi.js';
 import type { ResolvedActivation } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
-import { checkInteger, describe } from '../errors.js';
+import { checkInteger, describe, SinewError } from '../errors.js';
 
 /** A per-sample shape: [features], [steps, features], [height, width, channels], … */
 export type Shape = readonly number[];
@@ -108,10 +108,10 @@ export abstract class Layer {
 
   protected constructor(owner: string, base: string, options: BaseLayerOptions) {
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new Error(`${owner}: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
+      throw new SinewError(`${owner}: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
     }
     const trainable = options.trainable ?? true;
-    if (typeof trainable !== 'boolean') throw new Error(`${owner}: expected \`trainable\` to be a boolean, received ${describe(trainable)}`);
+    if (typeof trainable !== 'boolean') throw new SinewError(`${owner}: expected \`trainable\` to be a boolean, received ${describe(trainable)}`);
     this.isTrainable = trainable;
     this.name = options.name ?? autoName(base);
     this.declaredInputShape = readInputShape(owner, options);
@@ -122,7 +122,7 @@ export abstract class Layer {
     return this.isTrainable;
   }
   set trainable(value: boolean) {
-    if (typeof value !== 'boolean') throw new Error(`${this.className} '${this.name}': expected \`trainable\` to be a boolean, received ${describe(value)}`);
+    if (typeof value !== 'boolean') throw new SinewError(`${this.className} '${this.name}': expected \`trainable\` to be a boolean, received ${describe(value)}`);
     if (value === this.isTrainable) return;
     // The model re-plans (trainable weights move between blocks); if it cannot, nothing changes.
     this.isTrainable = value;
@@ -143,7 +143,7 @@ export abstract class Layer {
     this.requireOwner('setWeights').setLayerWeights(this, weights);
   }
   private requireOwner(what: string): LayerOwner {
-    if (this.owner === null) throw new Error(`${this.className} '${this.name}' ${what}: the layer has no weights until it is added to a model with a known input shape`);
+    if (this.owner === null) throw new SinewError(`${this.className} '${this.name}' ${what}: the layer has no weights until it is added to a model with a known input shape`);
     return this.owner;
   }
 
@@ -177,11 +177,11 @@ export abstract class Layer {
 
   /** For a layer with an output activation: runs it up to the pre-activation, returns that pointer (the loss fuses the rest). */
   forwardLogits(_k: Kernels, _b: LayerBuffers, _x: number, _M: number): number {
-    throw new Error(`${this.className} has no output activation to fuse`);
+    throw new SinewError(`${this.className} has no output activation to fuse`);
   }
   /** The pre-activation pointer of the last training forward (a layer with an output activation). */
   logits(_b: LayerBuffers, _x: number): number {
-    throw new Error(`${this.className} has no output activation to fuse`);
+    throw new SinewError(`${this.className} has no output activation to fuse`);
   }
   /** Where the fused loss writes d(loss)/d(pre-activation); `dx` is the input's gradient buffer (0: none). */
   logitsGradient(_b: LayerBuffers, _dx: number): number {
@@ -233,13 +233,13 @@ function readInputShape(owner: string, options: BaseLayerOptions): Shape | undef
   let fromShape: number[] | undefined;
   if (inputShape !== undefined) {
     if (!Array.isArray(inputShape) || inputShape.length === 0 || inputShape.length > 8) {
-      throw new Error(`${owner}: expected \`inputShape\` to be a per-sample shape such as [features] or [28, 28], received ${describe(inputShape)}`);
+      throw new SinewError(`${owner}: expected \`inputShape\` to be a per-sample shape such as [features] or [28, 28], received ${describe(inputShape)}`);
     }
     fromShape = inputShape.map((d, i) => checkInteger(owner, `inputShape[${i}]`, d));
   }
   if (inputDim !== undefined) checkInteger(owner, 'inputDim', inputDim);
   if (inputDim !== undefined && fromShape !== undefined && (fromShape.length !== 1 || inputDim !== fromShape[0])) {
-    throw new Error(`${owner}: \`inputDim\` (${inputDim}) and \`inputShape\` (${formatShape(fromShape)}) disagree`);
+    throw new SinewError(`${owner}: \`inputDim\` (${inputDim}) and \`inputShape\` (${formatShape(fromShape)}) disagree`);
   }
   return fromShape ?? (inputDim === undefined ? undefined : [inputDim]);
 }

@@ -7,7 +7,7 @@
 // moving_mean, moving_variance.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 import { resolveInitializer, type Initializer } from '../initializers.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
 import type { ConfigReader } from './config_reader.js';
@@ -49,12 +49,12 @@ abstract class AffineNormalization extends Layer {
   readonly gammaRegularizer: Regularizer | undefined;
 
   protected constructor(owner: string, base: string, options: AffineOptions, keys: readonly string[]) {
-    if (options === null || typeof options !== 'object') throw new Error(`${owner}: expected an options object, received ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw new SinewError(`${owner}: expected an options object, received ${describe(options)}`);
     checkOptionKeys(owner, options, keys);
     super(owner, base, options);
     const axis = options.axis ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis) || (axis !== -1 && axis < 1)) {
-      throw new Error(`${owner}: expected \`axis\` to be -1 (the last axis; channels-last), received ${describe(options.axis)}`);
+      throw new SinewError(`${owner}: expected \`axis\` to be -1 (the last axis; channels-last), received ${describe(options.axis)}`);
     }
     this.axis = axis;
     this.epsilon = checkNumber(owner, 'epsilon', options.epsilon ?? 1e-3, { min: 0, minOpen: true, max: 1e6 });
@@ -67,10 +67,10 @@ abstract class AffineNormalization extends Layer {
   }
 
   protected affineWeights(inputShape: Shape): WeightDecl[] {
-    if (inputShape.length === 0) throw new Error(`${this.className} '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
+    if (inputShape.length === 0) throw new SinewError(`${this.className} '${this.name}': expected an input with a feature axis, received shape ${formatShape(inputShape)}`);
     // Counting the batch axis, the last axis of a sample of rank r is r (Keras's positive form).
     if (this.axis !== -1 && this.axis !== inputShape.length) {
-      throw new Error(`${this.className} '${this.name}': expected \`axis\` to be the last axis (-1 or ${inputShape.length} for input shape ${formatShape(inputShape)}), received ${this.axis}; only the last axis is supported`);
+      throw new SinewError(`${this.className} '${this.name}': expected \`axis\` to be the last axis (-1 or ${inputShape.length} for input shape ${formatShape(inputShape)}), received ${this.axis}; only the last axis is supported`);
     }
     const C = inputShape[inputShape.length - 1];
     const w: WeightDecl[] = [];
@@ -111,7 +111,7 @@ abstract class AffineNormalization extends Layer {
 
 function readBoolean(owner: string, arg: string, value: unknown): boolean {
   const v = value ?? true;
-  if (typeof v !== 'boolean') throw new Error(`${owner}: expected \`${arg}\` to be a boolean, received ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new SinewError(`${owner}: expected \`${arg}\` to be a boolean, received ${describe(v)}`);
   return v;
 }
 

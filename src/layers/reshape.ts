@@ -2,7 +2,7 @@
 // is their input and that their gradient passes through, so the plan gives them no buffer and a
 // step spends no kernel call on them.
 
-import { checkInteger, checkOptionKeys, describe } from '../errors.js';
+import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { ConfigReader } from './config_reader.js';
 import { BASE_KEYS, formatShape, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
 
@@ -16,7 +16,7 @@ export class Flatten extends Layer {
   }
 
   build(inputShape: Shape): LayerBuild {
-    if (inputShape.length === 0) throw new Error(`Flatten '${this.name}': expected an input of rank ≥ 1 per sample, received shape ${formatShape(inputShape)}`);
+    if (inputShape.length === 0) throw new SinewError(`Flatten '${this.name}': expected an input of rank ≥ 1 per sample, received shape ${formatShape(inputShape)}`);
     return { outputShape: [shapeSize(inputShape)], weights: [], buffers: [], outputIsInput: true, gradientPassesThrough: true };
   }
 
@@ -48,12 +48,12 @@ export class Reshape extends Layer {
   readonly targetShape: readonly number[];
 
   constructor(options: ReshapeOptions) {
-    if (options === null || typeof options !== 'object') throw new Error(`Reshape: expected { targetShape }, received ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw new SinewError(`Reshape: expected { targetShape }, received ${describe(options)}`);
     checkOptionKeys('Reshape', options, [...BASE_KEYS, 'targetShape']);
     super('Reshape', 'reshape', options);
     const t = options.targetShape;
-    if (!Array.isArray(t) || t.length === 0 || t.length > 8) throw new Error(`Reshape: expected \`targetShape\` to be a per-sample shape such as [7, 112], received ${describe(t)}`);
-    if (t.filter((d) => d === -1).length > 1) throw new Error(`Reshape: expected at most one −1 in \`targetShape\`, received ${formatShape(t)}`);
+    if (!Array.isArray(t) || t.length === 0 || t.length > 8) throw new SinewError(`Reshape: expected \`targetShape\` to be a per-sample shape such as [7, 112], received ${describe(t)}`);
+    if (t.filter((d) => d === -1).length > 1) throw new SinewError(`Reshape: expected at most one −1 in \`targetShape\`, received ${formatShape(t)}`);
     this.targetShape = t.map((d, i) => (d === -1 ? -1 : checkInteger('Reshape', `targetShape[${i}]`, d)));
   }
 
@@ -62,7 +62,7 @@ export class Reshape extends Layer {
     const known = this.targetShape.reduce((a, d) => (d === -1 ? a : a * d), 1);
     const out = this.targetShape.map((d) => (d === -1 ? n / known : d));
     if (!Number.isInteger(n / known) || shapeSize(out) !== n) {
-      throw new Error(`Reshape '${this.name}': cannot reshape an input of shape ${formatShape(inputShape)} (${n} values per sample) to ${formatShape(this.targetShape)} (${known} values)`);
+      throw new SinewError(`Reshape '${this.name}': cannot reshape an input of shape ${formatShape(inputShape)} (${n} values per sample) to ${formatShape(this.targetShape)} (${known} values)`);
     }
     return { outputShape: out, weights: [], buffers: [], outputIsInput: true, gradientPassesThrough: true };
   }

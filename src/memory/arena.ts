@@ -3,6 +3,7 @@
 // the heap, re-taken whenever the memory's buffer changes (growth detaches every old view).
 
 import { PAGE_BYTES, type LinearMemory } from './linear_memory.js';
+import { SinewError } from '../errors.js';
 
 /** A heap view: float32 for the WebAssembly and TypeScript backends, float64 for the gradient-check twin. */
 export type FloatHeap = Float32Array | Float64Array;
@@ -51,7 +52,7 @@ export class Arena {
 
   /** Allocates `count` floats and returns the byte offset of the first. Grows memory if needed. */
   alloc(count: number): number {
-    if (!Number.isInteger(count) || count < 0) throw new Error(`Arena.alloc: expected count to be a non-negative integer, received ${count}`);
+    if (!Number.isInteger(count) || count < 0) throw new SinewError(`Arena.alloc: expected count to be a non-negative integer, received ${count}`);
     const ptr = this.topByte;
     const end = alignUp(ptr + count * 4);
     this.reserve(end);
@@ -65,7 +66,7 @@ export class Arena {
   }
 
   release(mark: number): void {
-    if (mark < alignUp(this.base) || mark > this.topByte) throw new Error(`Arena.release: mark ${mark} is outside [${alignUp(this.base)}, ${this.topByte}]`);
+    if (mark < alignUp(this.base) || mark > this.topByte) throw new SinewError(`Arena.release: mark ${mark} is outside [${alignUp(this.base)}, ${this.topByte}]`);
     this.topByte = mark;
   }
 
@@ -77,7 +78,7 @@ export class Arena {
     try {
       this.memory.grow(pages);
     } catch (cause) {
-      throw new Error(`sinew: could not grow memory by ${pages} pages to ${endByte} bytes (${String(cause)})`);
+      throw new SinewError(`sinew: could not grow memory by ${pages} pages to ${endByte} bytes (${String(cause)})`);
     }
   }
 

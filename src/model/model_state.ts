@@ -9,7 +9,7 @@ import { formatShape, Layer, shapeSize, type LayerBuild, type LayerOwner, type S
 import type { ResolvedLoss } from '../losses.js';
 import type { ResolvedMetric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
 import { Engine } from './engine.js';
 import { readWeightTensor, type WeightInput } from './weights.js';
@@ -61,16 +61,16 @@ export class ModelState implements LayerOwner {
 
   /** Checks and appends a layer; returns the model's input shape when known (the caller builds). */
   attach(layer: Layer): Shape | undefined {
-    if (!(layer instanceof Layer)) throw new Error(`add: expected a layer such as new Dense(8), received ${describe(layer)}`);
-    if (layer.owner !== null) throw new Error(`add: layer '${layer.name}' already belongs to a model; create a new layer for each model`);
-    if (this.layers.some((l) => l.name === layer.name)) throw new Error(`add: a layer named '${layer.name}' is already in this model; layer names must be unique`);
+    if (!(layer instanceof Layer)) throw new SinewError(`add: expected a layer such as new Dense(8), received ${describe(layer)}`);
+    if (layer.owner !== null) throw new SinewError(`add: layer '${layer.name}' already belongs to a model; create a new layer for each model`);
+    if (this.layers.some((l) => l.name === layer.name)) throw new SinewError(`add: a layer named '${layer.name}' is already in this model; layer names must be unique`);
     const prev = this.outputShape();
     const declared = layer.declaredInputShape;
     if (this.layers.length > 0 && declared !== undefined) {
-      if (prev === undefined) throw new Error(`add: only the first layer may declare \`inputDim\`/\`inputShape\`, received ${formatShape(declared)} on '${layer.name}'`);
+      if (prev === undefined) throw new SinewError(`add: only the first layer may declare \`inputDim\`/\`inputShape\`, received ${formatShape(declared)} on '${layer.name}'`);
       if (!sameShape(declared, prev)) {
         const widths = declared.length === 1 && prev.length === 1;
-        throw new Error(`add: layer '${layer.name}' expects an input ${widths ? `width of ${declared[0]}` : `of shape ${formatShape(declared)}`}, but the previous layer outputs ${widths ? prev[0] : formatShape(prev)}`);
+        throw new SinewError(`add: layer '${layer.name}' expects an input ${widths ? `width of ${declared[0]}` : `of shape ${formatShape(declared)}`}, but the previous layer outputs ${widths ? prev[0] : formatShape(prev)}`);
       }
     }
     // Shape check before anything changes: a layer that cannot take the previous output is refused here.
@@ -123,8 +123,8 @@ export class ModelState implements LayerOwner {
 
   /** LayerOwner: a layer was frozen or unfrozen; its weights move between blocks. */
   trainableChanged(layer: Layer): void {
-    if (this.disposed) throw new Error(`${layer.className} '${layer.name}': its model was disposed`);
-    if (this.busy) throw new Error(`${layer.className} '${layer.name}': \`trainable\` cannot change while fit is running; stop fit first`);
+    if (this.disposed) throw new SinewError(`${layer.className} '${layer.name}': its model was disposed`);
+    if (this.busy) throw new SinewError(`${layer.className} '${layer.name}': \`trainable\` cannot change while fit is running; stop fit first`);
     if (this.plan) this.replan({ ...this.plan }, { ...this.plan.layout, trainable: this.layers.map((l) => l.trainable) });
   }
 
@@ -265,7 +265,7 @@ export class ModelState implements LayerOwner {
   /** Checks every given tensor against `tensors` (shapes, finite values), then writes them all. */
   setWeights(tensors: readonly TensorEntry[], weights: readonly WeightInput[], owner: string, what: string): void {
     if (!Array.isArray(weights) || weights.length !== tensors.length) {
-      throw new Error(`${owner}: expected a list of ${tensors.length} ${what}, received ${describe(weights)}`);
+      throw new SinewError(`${owner}: expected a list of ${tensors.length} ${what}, received ${describe(weights)}`);
     }
     const values = weights.map((w, i) => readWeightTensor(w, tensors[i].decl.shape, `weights[${i}] (${tensors[i].name})`, owner));
     this.writeCheckedWeights(values, tensors);
@@ -298,13 +298,13 @@ export class ModelState implements LayerOwner {
 
   /** Throws if disposed or (for state-changing calls) while fit runs. */
   checkUsable(what: string): void {
-    if (this.disposed) throw new Error(`${what}: this model was disposed`);
-    if (this.busy && (what === 'add' || what === 'compile' || what === 'fit')) throw new Error(`${what}: not allowed while fit is running`);
+    if (this.disposed) throw new SinewError(`${what}: this model was disposed`);
+    if (this.busy && (what === 'add' || what === 'compile' || what === 'fit')) throw new SinewError(`${what}: not allowed while fit is running`);
   }
 
   requireBuilt(what: string): void {
     if (this.inputShape === undefined) {
-      throw new Error(`${what}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit/predict first`);
+      throw new SinewError(`${what}: the weights are not built yet because the input width is unknown; give the first layer \`inputDim\` (or \`inputShape\`), or call fit/predict first`);
     }
   }
 
@@ -312,9 +312,9 @@ export class ModelState implements LayerOwner {
   checkInputShape(owner: string, arg: string, sampleShape: Shape): void {
     if (this.inputShape !== undefined && !sameShape(sampleShape, this.inputShape)) {
       if (this.inputShape.length === 1 && sampleShape.length === 1) {
-        throw new Error(`${owner}: expected \`${arg}\` to have ${this.inputShape[0]} columns (the model's input width), received ${sampleShape[0]}`);
+        throw new SinewError(`${owner}: expected \`${arg}\` to have ${this.inputShape[0]} columns (the model's input width), received ${sampleShape[0]}`);
       }
-      throw new Error(`${owner}: expected \`${arg}\` to have samples of shape ${formatShape(this.inputShape)} (the model's input shape), received ${formatShape(sampleShape)}`);
+      throw new SinewError(`${owner}: expected \`${arg}\` to have samples of shape ${formatShape(this.inputShape)} (the model's input shape), received ${formatShape(sampleShape)}`);
     }
   }
 

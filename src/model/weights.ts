@@ -1,7 +1,7 @@
 // Reading weight tensors given to setWeights: { data, shape } objects (what getWeights returns) or
 // nested arrays (number[][] for a kernel, number[] for a bias), checked for shape and finiteness.
 
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 import { shapeSize as tensorSize } from '../layers/layer.js';
 
 /** A tensor as setWeights takes it. */
@@ -15,23 +15,23 @@ export function readWeightTensor(w: WeightInput, shape: readonly number[], what:
   if (w !== null && typeof w === 'object' && 'shape' in w && 'data' in w) {
     const got = Array.from(w.shape);
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i]) || w.data.length !== n) {
-      throw new Error(`${owner}: expected ${what} to have shape ${want}, received shape [${got.join(', ')}] with ${w.data.length} values`);
+      throw new SinewError(`${owner}: expected ${what} to have shape ${want}, received shape [${got.join(', ')}] with ${w.data.length} values`);
     }
     for (let i = 0; i < n; i++) out[i] = w.data[i];
   } else if (shape.length === 1 && isList(w) && (w.length === 0 || !isList((w as ArrayLike<unknown>)[0]))) {
-    if (w.length !== shape[0]) throw new Error(`${owner}: expected ${what} to have shape ${want}, received ${w.length} values`);
+    if (w.length !== shape[0]) throw new SinewError(`${owner}: expected ${what} to have shape ${want}, received ${w.length} values`);
     for (let i = 0; i < n; i++) out[i] = (w as ArrayLike<number>)[i];
   } else if (shape.length === 2 && isList(w) && w.length > 0 && isList((w as ArrayLike<unknown>)[0])) {
     const rows = w as ArrayLike<ArrayLike<number>>;
     if (rows.length !== shape[0] || Array.from(rows).some((r) => r.length !== shape[1])) {
-      throw new Error(`${owner}: expected ${what} to have shape ${want}, received ${rows.length} rows of ${Array.from(rows).map((r) => r.length).join('/')} values`);
+      throw new SinewError(`${owner}: expected ${what} to have shape ${want}, received ${rows.length} rows of ${Array.from(rows).map((r) => r.length).join('/')} values`);
     }
     for (let i = 0; i < shape[0]; i++) for (let j = 0; j < shape[1]; j++) out[i * shape[1] + j] = rows[i][j];
   } else {
-    throw new Error(`${owner}: expected ${what} to be { data, shape: ${want} } or nested arrays of that shape, received ${describe(w)}`);
+    throw new SinewError(`${owner}: expected ${what} to be { data, shape: ${want} } or nested arrays of that shape, received ${describe(w)}`);
   }
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(out[i])) throw new Error(`${owner}: expected ${what} to hold finite numbers, received ${out[i]} at index ${i}`);
+    if (!Number.isFinite(out[i])) throw new SinewError(`${owner}: expected ${what} to hold finite numbers, received ${out[i]} at index ${i}`);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 // adagrad.ts, rmsprop.ts, adam.ts) hold only their schema, their slot names and their kernel call.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 
 /** Options every optimizer accepts (Keras names in camelCase). */
 export interface BaseOptimizerOptions {
@@ -79,12 +79,12 @@ export abstract class Optimizer {
     for (const [key, spec] of Object.entries(schema)) {
       const v = given[key] ?? spec.default;
       if (spec.kind === 'boolean') {
-        if (typeof v !== 'boolean') throw new Error(`${owner}: expected \`${key}\` to be a boolean, received ${describe(v)}`);
+        if (typeof v !== 'boolean') throw new SinewError(`${owner}: expected \`${key}\` to be a boolean, received ${describe(v)}`);
         values[key] = v;
       } else if (v !== undefined) {
         const n = checkNumber(owner, key, v, { min: spec.min, max: spec.max, minOpen: spec.minOpen, maxOpen: spec.maxOpen });
         // The kernels compute in float32: a value beyond its range would be Infinity there.
-        if (Math.abs(n) > FLOAT32_MAX) throw new Error(`${owner}: expected \`${key}\` to be finite in float32 (at most 3.4e38), received ${n}`);
+        if (Math.abs(n) > FLOAT32_MAX) throw new SinewError(`${owner}: expected \`${key}\` to be finite in float32 (at most 3.4e38), received ${n}`);
         values[key] = n;
       }
     }
@@ -94,7 +94,7 @@ export abstract class Optimizer {
     this.globalClipNorm = values.globalClipNorm as number | undefined;
     this.clipValue = values.clipValue as number | undefined;
     if (this.clipNorm !== undefined && this.globalClipNorm !== undefined) {
-      throw new Error(`${owner}: set only one of \`clipNorm\` (per tensor) and \`globalClipNorm\` (whole model), received both (${this.clipNorm}, ${this.globalClipNorm})`);
+      throw new SinewError(`${owner}: set only one of \`clipNorm\` (per tensor) and \`globalClipNorm\` (whole model), received both (${this.clipNorm}, ${this.globalClipNorm})`);
     }
   }
 

@@ -2,7 +2,7 @@
 // Keras defaults) for compile, and by class name with its option schema for reading a saved compile
 // record. A new optimizer is its class (schema, slot names, kernel call) plus one line here.
 
-import { describe, unknownNameError } from '../errors.js';
+import { describe, unknownNameError, SinewError } from '../errors.js';
 import { Adagrad, ADAGRAD_SCHEMA } from './adagrad.js';
 import { Adam, ADAM_SCHEMA } from './adam.js';
 import { Optimizer, type OptionSchema } from './optimizer.js';
@@ -39,5 +39,5 @@ export function resolveOptimizer(spec: string | Optimizer | undefined): Optimize
     if (!entry) throw unknownNameError('optimizer', spec, OPTIMIZER_NAMES);
     return entry.make({});
   }
-  throw new Error(`compile: expected \`optimizer\` to be a name (${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}) or an optimizer object, received ${describe(spec)}`);
+  throw new SinewError(`compile: expected \`optimizer\` to be a name (${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}) or an optimizer object, received ${describe(spec)}`);
 }

@@ -11,6 +11,7 @@ import { fusesRelaxedMadd, hasRelaxedSimd, hasWasmSimd, kernelsFuse } from '../b
 import { instantiateWasmBackend, type WasmBuildName } from '../backend/wasm.js';
 import { bufferBytes, expectKernelModule, notWasm } from './kernel_module.js';
 import { compileBytes, fileOrFetchLoader, type ModuleLoader } from './load_bytes.js';
+import { SinewError } from '../errors.js';
 
 export interface InitOptions {
   /** 'auto' (default): the fastest that validates; 'wasm': fail rather than fall back; 'js': the TypeScript twin. */
@@ -57,7 +58,7 @@ export function init(options: InitOptions = {}): Promise<BackendName> {
 export async function initWith(options: InitOptions, load: ModuleLoader): Promise<BackendName> {
   const choice = options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'wasm' && choice !== 'js') {
-    throw new Error(`init: expected backend to be 'auto', 'wasm' or 'js', received ${JSON.stringify(choice)}`);
+    throw new SinewError(`init: expected backend to be 'auto', 'wasm' or 'js', received ${JSON.stringify(choice)}`);
   }
   if (choice === 'js') {
     loaded = { name: 'js', create: () => createJsBackend() };
@@ -65,14 +66,14 @@ export async function initWith(options: InitOptions, load: ModuleLoader): Promis
   }
   if (!hasWasmSimd()) {
     const why = 'this runtime does not support WebAssembly SIMD';
-    if (choice === 'wasm') throw new Error(`init: backend 'wasm' was requested but ${why}; use init({ backend: 'auto' }) to fall back to TypeScript`);
+    if (choice === 'wasm') throw new SinewError(`init: backend 'wasm' was requested but ${why}; use init({ backend: 'auto' }) to fall back to TypeScript`);
     console.warn(`sinew: ${why}; using the TypeScript backend (about 10-30x slower)`);
     loaded = { name: 'js', create: () => createJsBackend() };
     return loaded.name;
   }
   const requested = options.build;
   if (requested !== undefined && requested !== 'wasm-relaxed' && requested !== 'wasm-simd') {
-    throw new Error(`init: expected build to be 'wasm-relaxed' or 'wasm-simd', received ${JSON.stringify(requested)}`);
+    throw new SinewError(`init: expected build to be 'wasm-relaxed' or 'wasm-simd', received ${JSON.stringify(requested)}`);
   }
   const given = await givenModule(options);
   const { build, module } = given ? nameGiven(given, requested) : await pickBuild(requested, load);
@@ -93,15 +94,15 @@ async function givenModule(options: InitOptions): Promise<WebAssembly.Module | u
   }
   if (options.bytes === undefined) return undefined;
   const bytes = bufferBytes(options.bytes);
-  if (!bytes) throw new Error(`init: expected \`bytes\` to be an ArrayBuffer or a typed array, received ${typeof options.bytes}; ${PASS_A_BUILD}`);
+  if (!bytes) throw new SinewError(`init: expected \`bytes\` to be an ArrayBuffer or a typed array, received ${typeof options.bytes}; ${PASS_A_BUILD}`);
   const start = notWasm(bytes);
-  if (start) throw new Error(`init: the \`bytes\` given are not WebAssembly (${start}); ${PASS_A_BUILD}`);
+  if (start) throw new SinewError(`init: the \`bytes\` given are not WebAssembly (${start}); ${PASS_A_BUILD}`);
   let module: WebAssembly.Module;
   try {
     module = await compileBytes(options.bytes);
   } catch (cause) {
     if (!(cause instanceof WebAssembly.CompileError) || /forbids compiling/.test(String(cause))) throw cause;
-    throw new Error(`init: the \`bytes\` given do not compile as WebAssembly (${cause.message}); ${PASS_A_BUILD}`, { cause });
+    throw new SinewError(`init: the \`bytes\` given do not compile as WebAssembly (${cause.message}); ${PASS_A_BUILD}`, { cause });
   }
   expectKernelModule(module, 'the WebAssembly module given as `bytes`', PASS_A_BUILD);
   return module;
@@ -115,14 +116,14 @@ async function givenModule(options: InitOptions): Promise<WebAssembly.Module | u
 function nameGiven(module: WebAssembly.Module, requested: WasmBuildName | undefined): Chosen {
   const fuses = kernelsFuse(module);
   if (requested === 'wasm-relaxed' && !fuses) {
-    if (!hasRelaxedSimd()) throw new Error(NEEDS_RELAXED);
-    throw new Error(
+    if (!hasRelaxedSimd()) throw new SinewError(NEEDS_RELAXED);
+    throw new SinewError(
       "init: build 'wasm-relaxed' was given, but the module computes without fused multiply-add: it is build/sinew-simd.wasm, " +
         "or this engine does not fuse f32x4.relaxed_madd (Bun's does not); say build: 'wasm-simd' or leave `build` out",
     );
   }
   if (requested === 'wasm-simd' && fuses) {
-    throw new Error("init: build 'wasm-simd' was given, but the module fuses multiply-add: it is build/sinew-relaxed.wasm; say build: 'wasm-relaxed' or leave `build` out");
+    throw new SinewError("init: build 'wasm-simd' was given, but the module fuses multiply-add: it is build/sinew-relaxed.wasm; say build: 'wasm-relaxed' or leave `build` out");
   }
   return { build: fuses ? 'wasm-relaxed' : 'wasm-simd', module };
 }
@@ -136,7 +137,7 @@ async function pickBuild(requested: WasmBuildName | undefined, load: ModuleLoade
   };
   if (requested === 'wasm-simd') return loadBuild('wasm-simd');
   if (!hasRelaxedSimd()) {
-    if (requested === 'wasm-relaxed') throw new Error(NEEDS_RELAXED);
+    if (requested === 'wasm-relaxed') throw new SinewError(NEEDS_RELAXED);
     return loadBuild('wasm-simd');
   }
   // The 80-byte probe where the engine compiles bytes; in workerd, which does not, the relaxed build's own kernels.
@@ -147,7 +148,7 @@ async function pickBuild(requested: WasmBuildName | undefined, load: ModuleLoade
     fuses = kernelsFuse(relaxed.module);
   }
   if (fuses) return relaxed ?? loadBuild('wasm-relaxed');
-  if (requested === 'wasm-relaxed') throw new Error(NOT_FUSED);
+  if (requested === 'wasm-relaxed') throw new SinewError(NOT_FUSED);
   return loadBuild('wasm-simd');
 }
 
@@ -158,6 +159,6 @@ export function backendName(): BackendName | undefined {
 
 /** A fresh backend instance (own memory) for one model. Throws before `init()`. */
 export function createBackend(): Backend {
-  if (!loaded) throw new Error('sinew: call `await init()` before building a model (it loads the WebAssembly kernels)');
+  if (!loaded) throw new SinewError('sinew: call `await init()` before building a model (it loads the WebAssembly kernels)');
   return loaded.create();
 }

@@ -4,6 +4,7 @@
 // implements exactly the ABI of src/backend/abi.ts (test/abi.test.ts), so new kernels count at once.
 
 import { createJsKernels } from '../backend/js/index.js';
+import { SinewError } from '../errors.js';
 
 const SHOWN = 6; // names listed before "…"; the count says how many in all
 
@@ -34,7 +35,7 @@ export function expectKernelModule(module: unknown, what: string, fix: string): 
   try {
     exports = WebAssembly.Module.exports(module as WebAssembly.Module); // throws unless a Module (of any realm)
   } catch {
-    throw new Error(`init: expected ${what} to be a compiled WebAssembly.Module, received ${kindOf(module)}; ${fix}`);
+    throw new SinewError(`init: expected ${what} to be a compiled WebAssembly.Module, received ${kindOf(module)}; ${fix}`);
   }
   const exported = new Map(exports.map((e) => [e.name, e.kind] as const));
   const missing: string[] = [];
@@ -45,12 +46,12 @@ export function expectKernelModule(module: unknown, what: string, fix: string): 
   if (missing.length > 0) {
     const list = missing.length > SHOWN ? `${missing.slice(0, SHOWN).join(', ')}, …` : missing.join(', ');
     const noun = missing.length === 1 ? 'export' : 'exports';
-    throw new Error(`init: ${what} is not a sinew kernel build: it lacks the ${noun} ${list} (${missing.length} missing); ${fix}`);
+    throw new SinewError(`init: ${what} is not a sinew kernel build: it lacks the ${noun} ${list} (${missing.length} missing); ${fix}`);
   }
   const imports = WebAssembly.Module.imports(module as WebAssembly.Module);
   if (imports.length > 0) {
     const list = imports.slice(0, SHOWN).map((i) => `${i.module}.${i.name}`).join(', ');
-    throw new Error(`init: ${what} is not a sinew kernel build: it imports ${list}${imports.length > SHOWN ? ', …' : ''}, and sinew's kernels import nothing; ${fix}`);
+    throw new SinewError(`init: ${what} is not a sinew kernel build: it imports ${list}${imports.length > SHOWN ? ', …' : ''}, and sinew's kernels import nothing; ${fix}`);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { WasmBuildName } from '../backend/wasm.js';
 import { notWasm } from './kernel_module.js';
 import { wasmUrl } from './wasm_files.js';
+import { SinewError } from '../errors.js';
 
 /** Produces the compiled module of one build; each entry point has its own. */
 export type ModuleLoader = (build: WasmBuildName) => Promise<WebAssembly.Module>;
@@ -43,19 +44,19 @@ async function readFileUrl(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (fs) return fs.readFile(url);
   if (g.Deno) return g.Deno.readFile(url);
   if (g.Bun) return new Uint8Array(await g.Bun.file(url).arrayBuffer());
-  throw new Error('this runtime has no file API that sinew knows (Node ≥ 20.16, Deno and Bun have one)');
+  throw new SinewError('this runtime has no file API that sinew knows (Node ≥ 20.16, Deno and Bun have one)');
 }
 
 /** Throws unless `bytes` start with the WebAssembly magic number (a dev server's HTML fallback page does not). */
 function expectWasm(bytes: Uint8Array, where: string): void {
   const start = notWasm(bytes);
-  if (start) throw new Error(`${where} is not a WebAssembly file (${start}; a server's fallback page?)`);
+  if (start) throw new SinewError(`${where} is not a WebAssembly file (${start}; a server's fallback page?)`);
 }
 
 /** Fetches and compiles; streams when the server labels the file application/wasm. */
 async function fetchModule(url: URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.ok) throw new SinewError(`HTTP ${response.status} ${response.statusText}`.trim());
   const type = response.headers.get('content-type') ?? '';
   if (type.startsWith('application/wasm') && typeof WebAssembly.compileStreaming === 'function') {
     return WebAssembly.compileStreaming(response);
@@ -71,7 +72,7 @@ export async function compileBytes(bytes: BufferSource): Promise<WebAssembly.Mod
     return await WebAssembly.compile(bytes);
   } catch (cause) {
     if (/disallowed/i.test(String(cause))) {
-      throw new Error(
+      throw new SinewError(
         'sinew: this runtime forbids compiling WebAssembly from bytes (Cloudflare workerd does). Import sinew through ' +
           "its 'workerd' export condition (wrangler does so), or import the .wasm as a module and pass init({ module })",
         { cause },

@@ -3,7 +3,7 @@
 // and finally onTrainEnd — plus EarlyStopping. Setting `model.stopTraining = true` stops after the
 // current batch.
 
-import { checkInteger, checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { checkInteger, checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { Logs } from './history.js';
 import type { SaveOptions, SaveTarget } from '../io/save.js';
 
@@ -34,10 +34,10 @@ export function checkCallbacks(value: unknown): Callback[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   list.forEach((cb, i) => {
-    if (cb === null || typeof cb !== 'object') throw new Error(`fit: expected \`callbacks[${i}]\` to be an object with hooks such as onEpochEnd, received ${describe(cb)}`);
+    if (cb === null || typeof cb !== 'object') throw new SinewError(`fit: expected \`callbacks[${i}]\` to be an object with hooks such as onEpochEnd, received ${describe(cb)}`);
     for (const hook of HOOKS) {
       const f = (cb as Record<string, unknown>)[hook];
-      if (f !== undefined && typeof f !== 'function') throw new Error(`fit: expected \`callbacks[${i}].${hook}\` to be a function, received ${describe(f)}`);
+      if (f !== undefined && typeof f !== 'function') throw new SinewError(`fit: expected \`callbacks[${i}].${hook}\` to be a function, received ${describe(f)}`);
     }
   });
   return list as Callback[];
@@ -45,8 +45,8 @@ export function checkCallbacks(value: unknown): Callback[] {
 
 /** `monitor` (default 'val_loss') and `mode` as EarlyStopping and ModelCheckpoint read them; 'auto' is max for names ending in acc/accuracy. */
 export function readMonitor(owner: string, monitor: unknown = 'val_loss', mode: unknown = 'auto'): { monitor: string; mode: 'min' | 'max' } {
-  if (typeof monitor !== 'string' || monitor === '') throw new Error(`${owner}: expected \`monitor\` to be a log name such as 'val_loss', received ${describe(monitor)}`);
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${owner}: expected \`mode\` to be 'auto', 'min' or 'max', received ${describe(mode)}`);
+  if (typeof monitor !== 'string' || monitor === '') throw new SinewError(`${owner}: expected \`monitor\` to be a log name such as 'val_loss', received ${describe(monitor)}`);
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new SinewError(`${owner}: expected \`mode\` to be 'auto', 'min' or 'max', received ${describe(mode)}`);
   return { monitor, mode: mode === 'auto' ? (/(acc|accuracy)$/.test(monitor) ? 'max' : 'min') : mode };
 }
 
@@ -89,7 +89,7 @@ export class EarlyStopping implements Callback {
     this.minDelta = Math.abs(checkNumber('EarlyStopping', 'minDelta', options.minDelta ?? 0));
     this.patience = checkInteger('EarlyStopping', 'patience', options.patience ?? 0, 0);
     const restore = options.restoreBestWeights ?? false;
-    if (typeof restore !== 'boolean') throw new Error(`EarlyStopping: expected \`restoreBestWeights\` to be a boolean, received ${describe(restore)}`);
+    if (typeof restore !== 'boolean') throw new SinewError(`EarlyStopping: expected \`restoreBestWeights\` to be a boolean, received ${describe(restore)}`);
     this.restoreBestWeights = restore;
   }
 

@@ -3,7 +3,7 @@
 // filled from the epoch (1-based, as Keras) and its logs. By default a checkpoint includes the
 // optimizer state and the training stream, so fit resumes from it exactly.
 
-import { checkOptionKeys, describe } from '../errors.js';
+import { checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { SaveTarget } from '../io/save.js';
 import { readMonitor, type Callback, type CallbackModel } from './callbacks.js';
 import type { Logs } from './history.js';
@@ -29,7 +29,7 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
   return template.replace(FIELD, (_, name: string, zero: string, width: string, kind: string | undefined) => {
     const value = name === 'epoch' ? epoch : logs[name];
     if (value === undefined) {
-      throw new Error(`ModelCheckpoint: the path field \`{${name}}\` is not in the logs (available: epoch, ${Object.keys(logs).join(', ')})`);
+      throw new SinewError(`ModelCheckpoint: the path field \`{${name}}\` is not in the logs (available: epoch, ${Object.keys(logs).join(', ')})`);
     }
     let text = kind === undefined ? String(value) : kind === 'd' ? String(Math.round(value)) : value.toFixed(Number(kind.slice(1, -1)));
     if (width) text = text.padStart(Number(width), zero ? '0' : ' ');
@@ -59,14 +59,14 @@ export class ModelCheckpoint implements Callback {
     checkOptionKeys('ModelCheckpoint', options, ['monitor', 'saveBestOnly', 'mode', 'includeOptimizer', 'verbose']);
     const isHandler = typeof target === 'object' && target !== null && typeof (target as { save?: unknown }).save === 'function';
     if (!(typeof target === 'string' && target !== '') && typeof target !== 'function' && !isHandler) {
-      throw new Error(`ModelCheckpoint: expected \`target\` to be a directory path (may hold fields such as {epoch:02d}), a function or a save handler, received ${describe(target)}`);
+      throw new SinewError(`ModelCheckpoint: expected \`target\` to be a directory path (may hold fields such as {epoch:02d}), a function or a save handler, received ${describe(target)}`);
     }
     this.target = target;
     ({ monitor: this.monitor, mode: this.mode } = readMonitor('ModelCheckpoint', options.monitor, options.mode));
     this.saveBestOnly = readBoolean('saveBestOnly', options.saveBestOnly ?? false);
     this.includeOptimizer = readBoolean('includeOptimizer', options.includeOptimizer ?? true);
     const verbose = options.verbose ?? 0;
-    if (verbose !== 0 && verbose !== 1) throw new Error(`ModelCheckpoint: expected \`verbose\` to be 0 or 1, received ${describe(verbose)}`);
+    if (verbose !== 0 && verbose !== 1) throw new SinewError(`ModelCheckpoint: expected \`verbose\` to be 0 or 1, received ${describe(verbose)}`);
     this.verbose = verbose;
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
@@ -95,6 +95,6 @@ export class ModelCheckpoint implements Callback {
 }
 
 function readBoolean(arg: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new Error(`ModelCheckpoint: expected \`${arg}\` to be a boolean, received ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new SinewError(`ModelCheckpoint: expected \`${arg}\` to be a boolean, received ${describe(v)}`);
   return v;
 }

@@ -7,7 +7,7 @@
 import type { Matrix } from '../matrix.js';
 import type { FloatHeap } from '../memory/arena.js';
 import type { LossKind } from '../losses.js';
-import { describe } from '../errors.js';
+import { describe, SinewError } from '../errors.js';
 
 /** Nested arrays of numbers, any depth (samples of rank > 1). */
 export interface NestedNumbers extends ArrayLike<number | NestedNumbers> {}
@@ -41,12 +41,12 @@ export function readTable(owner: string, arg: string, value: unknown): Table {
   if (isMatrixLike(value)) {
     const { data, shape } = value;
     if (!Array.isArray(shape) || shape.length < 2 || shape.length > 9 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`${owner}: expected \`${arg}.shape\` to be [rows, columns] or [rows, …sample shape], received ${describe(shape)}`);
+      throw new SinewError(`${owner}: expected \`${arg}.shape\` to be [rows, columns] or [rows, …sample shape], received ${describe(shape)}`);
     }
     const size = shape.reduce((a: number, b: number) => a * b, 1);
     if (!data || typeof data.length !== 'number' || data.length !== size) {
       const count = shape.length === 2 ? `rows·columns = ${size}` : `${size}`;
-      throw new Error(`${owner}: expected \`${arg}.data\` to hold ${count} numbers for shape [${shape.join(', ')}], received ${describe(data)}`);
+      throw new SinewError(`${owner}: expected \`${arg}.data\` to hold ${count} numbers for shape [${shape.join(', ')}], received ${describe(data)}`);
     }
     table = { rows: shape[0], cols: shape.slice(1).reduce((a: number, b: number) => a * b, 1), sampleShape: shape.slice(1), flat: data };
   } else if (isArrayLike(value) && value.length > 0 && isArrayLike(value[0])) {
@@ -57,17 +57,17 @@ export function readTable(owner: string, arg: string, value: unknown): Table {
       const cols = rows[0].length;
       for (let i = 0; i < rows.length; i++) {
         if (!isArrayLike(rows[i]) || rows[i].length !== cols) {
-          throw new Error(`${owner}: expected every row of \`${arg}\` to have ${cols} values (as row 0), received ${describe(rows[i])} at row ${i}`);
+          throw new SinewError(`${owner}: expected every row of \`${arg}\` to have ${cols} values (as row 0), received ${describe(rows[i])} at row ${i}`);
         }
       }
       table = { rows: rows.length, cols, sampleShape: [cols], nested: rows as ArrayLike<ArrayLike<number>> };
     }
   } else if (isArrayLike(value) && value.length === 0) {
-    throw new Error(`${owner}: expected \`${arg}\` to have at least one row, received an empty array`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to have at least one row, received an empty array`);
   } else {
-    throw new Error(`${owner}: expected \`${arg}\` to be number[][] (or deeper nested arrays) or { data, shape: [rows, …] }, received ${describe(value)}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to be number[][] (or deeper nested arrays) or { data, shape: [rows, …] }, received ${describe(value)}`);
   }
-  if (table.rows === 0 || table.cols === 0) throw new Error(`${owner}: expected \`${arg}\` to be non-empty, received shape [${table.rows}, ${table.sampleShape.join(', ')}]`);
+  if (table.rows === 0 || table.cols === 0) throw new SinewError(`${owner}: expected \`${arg}\` to be non-empty, received shape [${table.rows}, ${table.sampleShape.join(', ')}]`);
   checkFinite(owner, arg, table);
   return table;
 }
@@ -77,7 +77,7 @@ function readNested(owner: string, arg: string, rows: ArrayLike<ArrayLike<unknow
   const sampleShape: number[] = [];
   for (let v: unknown = rows[0]; isArrayLike(v); v = (v as ArrayLike<unknown>)[0]) {
     sampleShape.push((v as ArrayLike<unknown>).length);
-    if (sampleShape.length > 8) throw new Error(`${owner}: expected \`${arg}\` to nest at most 9 levels deep`);
+    if (sampleShape.length > 8) throw new SinewError(`${owner}: expected \`${arg}\` to nest at most 9 levels deep`);
     if ((v as ArrayLike<unknown>).length === 0) break;
   }
   const cols = sampleShape.reduce((a, b) => a * b, 1);
@@ -86,11 +86,11 @@ function readNested(owner: string, arg: string, rows: ArrayLike<ArrayLike<unknow
   const walk = (v: unknown, depth: number, where: string): void => {
     if (depth === sampleShape.length) {
       flat[at++] = typeof v === 'number' ? v : NaN;
-      if (typeof v !== 'number') throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at ${where}`);
+      if (typeof v !== 'number') throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at ${where}`);
       return;
     }
     if (!isArrayLike(v) || v.length !== sampleShape[depth]) {
-      throw new Error(`${owner}: expected \`${arg}\`${where} to be an array of ${sampleShape[depth]} (samples of shape [${sampleShape.join(', ')}], as sample 0), received ${describe(v)}`);
+      throw new SinewError(`${owner}: expected \`${arg}\`${where} to be an array of ${sampleShape[depth]} (samples of shape [${sampleShape.join(', ')}], as sample 0), received ${describe(v)}`);
     }
     for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${where}[${i}]`);
   };
@@ -108,7 +108,7 @@ function checkFinite(owner: string, arg: string, t: Table): void {
     // Fast path: one pass over the flat storage; locate the culprit only when there is one.
     const bad = flat instanceof Float32Array || flat instanceof Float64Array ? firstNonFinite(flat) : firstNonFiniteAny(flat);
     if (bad < 0) return;
-    throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[bad])} at row ${Math.floor(bad / t.cols)}, column ${bad % t.cols}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[bad])} at row ${Math.floor(bad / t.cols)}, column ${bad % t.cols}`);
   }
   const rows = t.nested!;
   for (let i = 0; i < t.rows; i++) {
@@ -116,7 +116,7 @@ function checkFinite(owner: string, arg: string, t: Table): void {
     for (let j = 0; j < t.cols; j++) {
       const v = row[j];
       if (typeof v !== 'number' || v - v !== 0) {
-        throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at row ${i}, column ${j}`);
+        throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at row ${i}, column ${j}`);
       }
     }
   }
@@ -158,31 +158,31 @@ export function readTargets(owner: string, arg: string, value: unknown, loss: Lo
     const flat = value as ArrayLike<number>;
     t = { rows: flat.length, cols: 1, sampleShape: [1], flat };
     for (let i = 0; i < flat.length; i++) {
-      if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) throw new Error(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[i])} at row ${i}`);
+      if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[i])} at row ${i}`);
     }
   } else {
     t = readTable(owner, arg, value);
   }
-  if (t.rows !== rows) throw new Error(`${owner}: expected \`${arg}\` to have as many rows as x (${rows}), received ${t.rows}`);
+  if (t.rows !== rows) throw new SinewError(`${owner}: expected \`${arg}\` to have as many rows as x (${rows}), received ${t.rows}`);
   if (loss === 'sparseCce') {
-    if (t.cols !== 1) throw new Error(`${owner}: sparseCategoricalCrossentropy expects \`${arg}\` to be class ids (number[] or [n, 1]), received ${t.cols} columns; for one-hot rows use categoricalCrossentropy`);
+    if (t.cols !== 1) throw new SinewError(`${owner}: sparseCategoricalCrossentropy expects \`${arg}\` to be class ids (number[] or [n, 1]), received ${t.cols} columns; for one-hot rows use categoricalCrossentropy`);
     for (let i = 0; i < t.rows; i++) {
       const c = at(t, i, 0);
       if (!Number.isInteger(c) || c < 0 || c >= units) {
-        throw new Error(`${owner}: expected class ids in \`${arg}\` to be integers in [0, ${units - 1}] (the output has ${units} units), received ${c} at row ${i}`);
+        throw new SinewError(`${owner}: expected class ids in \`${arg}\` to be integers in [0, ${units - 1}] (the output has ${units} units), received ${c} at row ${i}`);
       }
     }
     return t;
   }
   if (t.cols !== units) {
     const hint = t.cols === 1 && (loss === 'cce' || loss === 'bce') && units > 1 ? '; for class ids use sparseCategoricalCrossentropy, or one-hot encode them (datasets.toOneHot)' : '';
-    throw new Error(`${owner}: expected \`${arg}\` to have ${units} columns (the output units), received ${t.cols}${hint}`);
+    throw new SinewError(`${owner}: expected \`${arg}\` to have ${units} columns (the output units), received ${t.cols}${hint}`);
   }
   if (loss === 'bce') {
     for (let i = 0; i < t.rows; i++) {
       for (let j = 0; j < t.cols; j++) {
         const v = at(t, i, j);
-        if (v < 0 || v > 1) throw new Error(`${owner}: binaryCrossentropy expects \`${arg}\` in [0, 1], received ${v} at row ${i}, column ${j}`);
+        if (v < 0 || v > 1) throw new SinewError(`${owner}: binaryCrossentropy expects \`${arg}\` in [0, 1], received ${v} at row ${i}, column ${j}`);
       }
     }
   }

@@ -4,7 +4,7 @@
 // calls callbacks. The step allocates nothing and never changes memory size.
 
 import type { ModelState } from '../model/model_state.js';
-import { checkInteger, checkNumber, checkOptionKeys, describe } from '../errors.js';
+import { checkInteger, checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
 import { sameShape } from '../model/model_state.js';
 import { gatherRows } from './batches.js';
@@ -54,17 +54,17 @@ interface Prepared {
 /** Everything fit checks, before any state changes. */
 function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions): Prepared {
   model.checkUsable('fit');
-  if (!model.compiled) throw new Error('fit: call compile({ optimizer, loss, metrics }) before fit');
-  if (model.layers.length === 0) throw new Error('fit: the model has no layers; add layers first');
+  if (!model.compiled) throw new SinewError('fit: call compile({ optimizer, loss, metrics }) before fit');
+  if (model.layers.length === 0) throw new SinewError('fit: the model has no layers; add layers first');
   checkOptionKeys('fit', options, KEYS);
   const epochs = checkInteger('fit', 'epochs', options.epochs ?? 1);
   const batchSize = checkInteger('fit', 'batchSize', options.batchSize ?? 32);
   const split = checkNumber('fit', 'validationSplit', options.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
   const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw new Error(`fit: expected \`shuffle\` to be a boolean, received ${describe(shuffle)}`);
+  if (typeof shuffle !== 'boolean') throw new SinewError(`fit: expected \`shuffle\` to be a boolean, received ${describe(shuffle)}`);
   const seed = options.seed === undefined ? undefined : checkInteger('fit', 'seed', options.seed, 0);
   const verbose = options.verbose ?? defaultVerbose();
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: expected \`verbose\` to be 0, 1 or 2, received ${describe(verbose)}`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new SinewError(`fit: expected \`verbose\` to be 0, 1 or 2, received ${describe(verbose)}`);
   const callbacks = checkCallbacks(options.callbacks);
 
   const loss = model.compiled.loss;
@@ -76,17 +76,17 @@ function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions)
   let val: Prepared['val'];
   if (options.validationData !== undefined) {
     const vd = options.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`fit: expected \`validationData\` to be [x, y], received ${describe(vd)}`);
+    if (!Array.isArray(vd) || vd.length !== 2) throw new SinewError(`fit: expected \`validationData\` to be [x, y], received ${describe(vd)}`);
     const vx = readTable('fit', 'validationData[0]', vd[0]);
     if (!sameShape(vx.sampleShape, xt.sampleShape)) {
-      throw new Error(`fit: expected \`validationData[0]\` to have samples of shape [${xt.sampleShape.join(', ')}] (as x), received [${vx.sampleShape.join(', ')}]`);
+      throw new SinewError(`fit: expected \`validationData[0]\` to have samples of shape [${xt.sampleShape.join(', ')}] (as x), received [${vx.sampleShape.join(', ')}]`);
     }
     const vy = readTargets('fit', 'validationData[1]', vd[1], loss.kind, units, vx.rows);
     val = { x: vx, y: vy, from: 0, rows: vx.rows };
   } else if (split > 0) {
     nTrain = Math.floor(xt.rows * (1 - split)); // Keras: split_at = int(n · (1 − validation_split))
     const rows = xt.rows - nTrain;
-    if (nTrain < 1 || rows < 1) throw new Error(`fit: \`validationSplit\` ${split} of ${xt.rows} rows leaves ${nTrain} training and ${rows} validation rows; both need at least one`);
+    if (nTrain < 1 || rows < 1) throw new SinewError(`fit: \`validationSplit\` ${split} of ${xt.rows} rows leaves ${nTrain} training and ${rows} validation rows; both need at least one`);
     val = { x: xt, y: yt, from: nTrain, rows };
   }
   return { epochs, batchSize, shuffle, verbose, seed, callbacks, x: xt, y: yt, nTrain, val };
@@ -224,12 +224,12 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
 /** Output units for samples of this shape; the output must be one vector per sample for a loss. */
 export function outputUnitsFor(owner: string, model: ModelState, sampleShape: readonly number[]): number {
   const shape = model.outputShape(model.inputShape ?? sampleShape)!;
-  if (shape.length !== 1) throw new Error(`${owner}: the model's output has shape [${shape.join(', ')}] per sample; a loss needs one vector per sample (add Flatten before the last Dense)`);
+  if (shape.length !== 1) throw new SinewError(`${owner}: the model's output has shape [${shape.join(', ')}] per sample; a loss needs one vector per sample (add Flatten before the last Dense)`);
   return shape[0];
 }
 
 function nonFinite(what: string, value: number, epoch: number, batch: number): Error {
-  return new Error(
+  return new SinewError(
     `fit: the ${what} became ${value} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped before this update, so the weights are still finite ` +
       `(try a smaller learningRate, clipNorm, or standardised inputs)`,
   );

@@ -6,10 +6,11 @@
 import type { ModelState } from '../model/model_state.js';
 import { copyRows, readTable, readTargets, type MatrixLike, type TargetLike } from './data.js';
 import { outputUnitsFor } from './fit.js';
+import { SinewError } from '../errors.js';
 
 export function computeGradients(model: ModelState, x: MatrixLike, y: TargetLike): { loss: number; gradients: Float64Array } {
   model.checkUsable('computeGradients');
-  if (!model.compiled) throw new Error('computeGradients: call compile first');
+  if (!model.compiled) throw new SinewError('computeGradients: call compile first');
   const xt = readTable('computeGradients', 'x', x);
   model.checkInputShape('computeGradients', 'x', xt.sampleShape);
   const yt = readTargets('computeGradients', 'y', y, model.compiled.loss.kind, outputUnitsFor('computeGradients', model, xt.sampleShape), xt.rows);

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Activation, Adam, Dense, Dropout, fromArtifacts, l1l2, loadModel, Sequential, SGD, type ModelArtifacts, type WeightTensor } from '../../src/index.js';
+import { Activation, Adam, Dense, Dropout, fromArtifacts, l1l2, loadModel, Sequential, SGD, SinewError, type ModelArtifacts, type WeightTensor } from '../../src/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { createJsBackend } from '../../src/backend/js/index.js';
 import { toModelJson } from '../../src/io/artifacts.js';
@@ -188,7 +188,7 @@ function artifactsOf(m: Mutant): { artifacts: unknown; bytes: Uint8Array | undef
 function errorProblem(e: unknown, owner: Owner): string | undefined {
   if (!(e instanceof Error)) return `threw a non-Error: ${String(e).slice(0, 200)}`;
   const msg = e.message;
-  if (Object.getPrototypeOf(e) !== Error.prototype) return `threw ${e.constructor.name}: ${msg.slice(0, 300)}`;
+  if (!(e instanceof SinewError)) return `threw ${e.constructor.name}: ${msg.slice(0, 300)}`;
   if (msg.length > 1500) return `a message of ${msg.length} characters: ${msg.slice(0, 200)}…`;
   // The file layer (file_system.ts, its messages re-owned by loadModel) names the file or the manifest entry instead.
   const namesFile = owner === 'loadModel' && (msg.includes(scratch) || msg.includes('weightsManifest'));
@@ -266,7 +266,7 @@ async function modelProblem(model: Sequential, base: Base, m: Mutant, specs: unk
         await model.fit(TRAIN.x, sparse ? TRAIN.ids : TRAIN.oneHot, { epochs: 1, batchSize: 8, verbose: 0 });
       } catch (e) {
         // A legitimate refusal (a NaN loss, targets that do not suit a mutated loss) is a plain Error.
-        if (Object.getPrototypeOf(e) !== Error.prototype) return `fit after loading threw ${(e as Error).constructor.name}: ${(e as Error).message}`;
+        if (!(e instanceof SinewError) || e.owner !== 'fit') return `fit after loading threw ${(e as Error).constructor.name}: ${(e as Error).message}`;
       }
     }
     return undefined;
@@ -466,10 +466,11 @@ describe('loader fuzz', () => {
     flipped[5] ^= 0x10;
     expect(weightsProblem(model, specs, flipped)).toMatch(/^weight dense\/kernel differs from the file's bytes/);
     model.dispose();
-    expect(errorProblem(new Error('fromArtifacts: expected `units` to be an integer, received 0'), 'fromArtifacts')).toBeUndefined();
+    expect(errorProblem(new SinewError('fromArtifacts: expected `units` to be an integer, received 0'), 'fromArtifacts')).toBeUndefined();
     expect(errorProblem(new TypeError("fromArtifacts: expected `units`"), 'fromArtifacts')).toMatch(/^threw TypeError/);
-    expect(errorProblem(new Error("unknown loss 'x'"), 'fromArtifacts')).toMatch(/^not 'fromArtifacts: …'/);
-    expect(errorProblem(new Error('fromArtifacts: something went wrong'), 'fromArtifacts')).toMatch(/^names no field/);
+    expect(errorProblem(new Error('fromArtifacts: expected `units` to be an integer, received 0'), 'fromArtifacts')).toMatch(/^threw Error/);
+    expect(errorProblem(new SinewError("unknown loss 'x'"), 'fromArtifacts')).toMatch(/^not 'fromArtifacts: …'/);
+    expect(errorProblem(new SinewError('fromArtifacts: something went wrong'), 'fromArtifacts')).toMatch(/^names no field/);
   });
 
   it(`${MEMORY_CASES} mutated artifacts: each loads soundly or fails with a plain Error naming the field`, async () => {
@@ -515,7 +516,7 @@ function refusal(name: string, edit: (json: Record<string, unknown>, bytes: Uint
   try {
     fromArtifacts(artifactsOf(m).artifacts as ModelArtifacts).dispose();
   } catch (e) {
-    expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
+    expect(e).toBeInstanceOf(SinewError);
     return (e as Error).message;
   }
   throw new Error('loaded');

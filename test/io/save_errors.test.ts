@@ -9,7 +9,8 @@ import * as realFs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { __testing, asOwner, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
+import { __testing, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
+import { ownedBy as asOwner, SinewError } from '../../src/errors.js';
 
 let root: string;
 const isRoot = process.getuid?.() === 0;
@@ -88,7 +89,7 @@ describe('save errors are wrapped, clean up, and keep the previous checkpoint', 
     (__testing as { fs?: unknown }).fs = failing((op, path) => (op === 'write' && path.endsWith('weights.bin.tmp') ? nodeError('ENOSPC', 'write', path) : undefined));
     const attempt = save(dir, 2, bytesOf(64, 2));
     await expect(attempt).rejects.toThrow(`save: cannot write '${dir}': no space left on the device (ENOSPC)`);
-    await expect(attempt).rejects.toSatisfy((e: Error) => e.constructor === Error);
+    await expect(attempt).rejects.toSatisfy((e: Error) => e instanceof SinewError && e.owner === 'save');
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
     expect(await load(dir)).toEqual({ gen: 1, weights: bytesOf(64, 1) });
   });
@@ -145,7 +146,7 @@ describe('save errors are wrapped, clean up, and keep the previous checkpoint', 
   it('a NUL in the path: an Error naming the path, not a TypeError', async () => {
     const attempt = save(join(root, 'a\0b'), 1, bytesOf(64, 1));
     await expect(attempt).rejects.toThrow(`save: cannot write '${join(root, 'a')}\\u0000b': the path contains a NUL character`);
-    await expect(attempt).rejects.toSatisfy((e: Error) => e.constructor === Error);
+    await expect(attempt).rejects.toSatisfy((e: Error) => e instanceof SinewError && e.owner === 'save');
     await expect(asOwner('loadModel', readModelJson(join(root, 'a\0b')))).rejects.toThrow('loadModel: the model path must not contain a NUL character');
   });
 

@@ -3,7 +3,7 @@
 // like a fresh one. Likely-mistaken loss/activation pairings warn once.
 
 import { describe, it, expect, beforeAll, vi } from 'vitest';
-import { Sequential, Dense, Dropout, Activation, SGD, Adam, layers } from '../../src/index.js';
+import { Sequential, Dense, Dropout, Activation, SGD, Adam, layers, SinewError, fromArtifacts, loadModel } from '../../src/index.js';
 import { blobs, initWasm } from '../helpers/models.js';
 
 beforeAll(initWasm);
@@ -181,5 +181,32 @@ describe('names that are Object.prototype members are unknown names, not hidden 
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(() => new Dense(2, { activation: deep as never })).toThrow("Dense: expected `activation` to be a name such as 'relu' or { name, alpha }, received [[an array of length 1]]");
     expect(() => new Dense(2, { name: 5 as never, activation: 'x'.repeat(100) })).toThrow('Dense: expected `name` to be a non-empty string, received 5');
+  });
+});
+
+describe('SinewError', () => {
+  const thrown = (f: () => unknown): SinewError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SinewError);
+      return e as SinewError;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('carries the owner, the field, what was expected and what was received', () => {
+    const e = thrown(() => new Dense(0));
+    expect([e.name, e.owner, e.field, e.expected, e.received]).toEqual(['SinewError', 'Dense', 'units', 'a positive integer', '0']);
+    expect(e.message).toBe('Dense: expected `units` to be a positive integer, received 0');
+    const f = thrown(() => fromArtifacts({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: -1, name: 'd', batch_input_shape: [null, 2] } }] } }, weightSpecs: [], weightData: new ArrayBuffer(0) }));
+    expect([f.owner, f.field, f.expected, f.received]).toEqual(['fromArtifacts', 'modelTopology.config.layers[0].config.units', 'an integer in [1, 1048576]', '-1']);
+  });
+
+  it('the file layer speaks as sinew; the public entry point that was called owns the error', async () => {
+    const e = await loadModel('/no/such/dir').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SinewError);
+    expect((e as SinewError).owner).toBe('loadModel');
+    expect((e as SinewError).message).toBe('loadModel: no model file at /no/such/dir/model.json');
   });
 });
