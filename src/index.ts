@@ -28,12 +28,12 @@ export { ACTIVATION_NAMES, type ActivationSpec } from './activations.js';
 export { LOSS_NAMES, type LossSpec } from './losses.js';
 
 export { EarlyStopping, type Callback, type EarlyStoppingOptions } from './train/callbacks.js';
-export { ModelCheckpoint, type ModelCheckpointOptions } from './train/checkpoint.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './api/model_checkpoint.js';
 export { History, type Logs } from './train/history.js';
 export type { FitOptions } from './train/fit.js';
 export type { MatrixLike, TargetLike } from './train/data.js';
 
-export { loadModel, fromArtifacts, type LoadOptions, type LoadSource } from './io/load.js';
+export { loadModel, fromArtifacts, type LoadOptions, type LoadSource } from './api/load_model.js';
 export type { ModelArtifacts, ModelJson } from './io/artifacts.js';
 export type { SaveOptions, SaveResult, SaveTarget } from './io/save.js';
 export type { WeightSpec } from './io/weights.js';

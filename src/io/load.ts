@@ -6,17 +6,16 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossSpec } from '../losses.js';
-import { Sequential } from '../api/sequential.js';
 import type { Shape } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
-import { checkOptionKeys, describe, ownedBy, SinewError } from '../errors.js';
+import { describe, ownedBy, SinewError } from '../errors.js';
 import { readManifest, type ModelArtifacts } from './artifacts.js';
 import { hasFileSystem, readModelJson, readWeightFiles } from './file_system.js';
 import { fetchModelJson, fetchWeights, isHttpUrl } from './http.js';
 import { isIndexedDbUrl, loadFromIndexedDb } from './indexed_db.js';
 import { loadRoute } from './schemes.js';
-import { readTopology } from './keras_topology.js';
+import { readTopology, type Blueprint } from './keras_topology.js';
 import { readCompileRecord, readTrainingConfig, recordMatches, slotNames } from './training_config.js';
 import { Untrusted } from './untrusted.js';
 import { elementCount, layoutWeightData, MAX_ELEMENTS, readFloats, readScalar, readWeightData, readWeightSpecs, type WeightSpec } from './weights.js';
@@ -32,21 +31,20 @@ export interface LoadOptions {
 // Anything read is checked at run time, so a handler may return TF.js's artifacts type (or anything).
 export type LoadSource = string | ModelArtifacts | { load?: () => unknown };
 
-/**
- * Loads a model saved by sinew, TF.js (`model.save`) or converted from Keras (tensorflowjs_converter).
- * @example
- *   const model = await loadModel('checkpoints/iris');          // Node, Deno, Bun
- *   const model = await loadModel('https://example.com/iris/model.json');   // fetch, anywhere
- *   const model = await loadModel('/models/iris/model.json');  // in a page: relative to it
- *   const model = await loadModel('indexeddb://iris');          // what model.save('indexeddb://iris') stored
- *   const model = await loadModel(tf.io.browserIndexedDB('m')); // any TF.js-style handler
- */
-export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<Sequential> {
-  checkOptionKeys('loadModel', options, ['backend', 'requestInit']);
+/** Artifacts read from a source, and how errors name their specs and bytes. */
+export interface SourceRead {
+  artifacts: unknown;
+  specsName: string;
+  dataName: string;
+}
+
+/** Reads what `loadModel(source)` names: a path, a URL, IndexedDB, a handler's load(), or artifacts. Nothing is checked beyond the transport. */
+export async function readSource(source: LoadSource, options: LoadOptions): Promise<SourceRead> {
+  const inMemory = (artifacts: unknown): SourceRead => ({ artifacts, specsName: 'weightSpecs', dataName: 'weightData' });
   if (typeof source === 'string') {
     if (source === '') throw new SinewError(`loadModel: expected \`source\` to be a directory or model.json path, received ''`);
     loadRoute(source); // an unknown scheme is refused, never read as a folder
-    if (isIndexedDbUrl(source)) return build(await loadFromIndexedDb(source), options, 'loadModel', 'weightSpecs', 'weightData');
+    if (isIndexedDbUrl(source)) return inMemory(await loadFromIndexedDb(source));
     // A page or worker has no file system: there a path is a URL relative to the page, as in TF.js.
     const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
     const href = isHttpUrl(source) ? source : !hasFileSystem() && pageUrl ? new URL(source, pageUrl).href : undefined;
@@ -55,20 +53,11 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
     const { paths, specs, specsName } = readManifest(root);
     const weightData = url ? await fetchWeights(url, paths, MAX_ELEMENTS * 4, options.requestInit) : await ownedBy('loadModel', readWeightFiles(dir, paths, MAX_ELEMENTS * 4, json));
     const j = json as Record<string, unknown>;
-    const artifacts = { ...pick(j), weightSpecs: specs, weightData } as unknown as ModelArtifacts;
-    return build(artifacts, options, 'loadModel', specsName, `weight files (${paths.join(', ')})`);
+    return { artifacts: { ...pick(j), weightSpecs: specs, weightData }, specsName, dataName: `weight files (${paths.join(', ')})` };
   }
-  if (source !== null && typeof source === 'object' && typeof (source as { load?: unknown }).load === 'function') {
-    return build(await (source as { load(): unknown }).load(), options, 'loadModel', 'weightSpecs', 'weightData');
-  }
-  if (source !== null && typeof source === 'object') return build(source, options, 'loadModel', 'weightSpecs', 'weightData');
+  if (source !== null && typeof source === 'object' && typeof (source as { load?: unknown }).load === 'function') return inMemory(await (source as { load(): unknown }).load());
+  if (source !== null && typeof source === 'object') return inMemory(source);
   throw new SinewError(`loadModel: expected \`source\` to be a directory path, model artifacts, or an object with load(), received ${describe(source)}`);
-}
-
-/** Builds a model from in-memory artifacts (what model.toArtifacts() returns, or TF.js's). */
-export function fromArtifacts(artifacts: ModelArtifacts | object, options: LoadOptions = {}): Sequential {
-  checkOptionKeys('fromArtifacts', options, ['backend']);
-  return build(artifacts, options, 'fromArtifacts', 'weightSpecs', 'weightData');
 }
 
 /** The model.json fields that make up artifacts (own properties only; a hostile file gets no more). */
@@ -93,8 +82,22 @@ interface Expected {
   spec?: number;
 }
 
-/** `specsName`, `dataName`: how errors name the specs and the bytes (artifacts' fields, or model.json's manifest and files). */
-function build(artifacts: unknown, options: LoadOptions, owner: string, specsName: string, dataName: string): Sequential {
+/** A model file that passed every check: what the model is built from. */
+export interface CheckedModel {
+  blueprint: Blueprint;
+  /** Every weight's values, in the model's getWeights() order. */
+  values: Float32Array[];
+  seed: number | undefined;
+  epochsStarted: number;
+  compile: { optimizer: Optimizer; loss: LossSpec; metrics: string[] } | undefined;
+  optimizerState: { iterations: number; slots: Float32Array[] | undefined } | undefined;
+}
+
+/**
+ * Checks a whole model file and returns what to build it from; nothing is allocated or built.
+ * `specsName`, `dataName`: how errors name the specs and the bytes (artifacts' fields, or model.json's manifest and files).
+ */
+export function checkArtifacts(artifacts: unknown, owner: string, specsName: string, dataName: string): CheckedModel {
   const root = new Untrusted(artifacts, '', owner);
   if (artifacts === null || typeof artifacts !== 'object' || Array.isArray(artifacts)) root.fail('model artifacts { modelTopology, weightSpecs, weightData }');
   root.object('model artifacts { modelTopology, weightSpecs, weightData }');
@@ -158,24 +161,7 @@ function build(artifacts: unknown, options: LoadOptions, owner: string, specsNam
   if (!compile && !root.get('trainingConfig').isMissing()) compile = readTrainingConfig(root.get('trainingConfig'));
   const state = compile ? readOptimizerState(compile, specs, specAt, offsets, bytes, expected, fileName, specsField) : undefined;
 
-  // ---- everything is checked; from here on a model is built ----
-  // The weights come from the file: skip drawing initial values that setWeights would overwrite.
-  for (const layer of blueprint.layers) layer.initialized = true;
-  const model = new Sequential({ layers: blueprint.layers, name: blueprint.name, ...(seed === undefined ? {} : { seed }), ...(options.backend ? { backend: options.backend } : {}) });
-  try {
-    model.state.writeCheckedWeights(values); // names, shapes and finiteness were checked above
-    if (compile) {
-      model.compile({ optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics });
-      // (restoreOptimizerSlots lays the plan out again with room for the slots, carrying the weights over.)
-      compile.optimizer.iterations = state!.iterations;
-      if (state!.slots) model.state.restoreOptimizerSlots(state!.slots);
-    }
-    model.state.epochsStarted = epochsStarted;
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return model;
+  return { blueprint, values, seed, epochsStarted, compile, optimizerState: state };
 }
 
 /**

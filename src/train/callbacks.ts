@@ -5,14 +5,14 @@
 
 import { checkInteger, checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { Logs } from './history.js';
-import type { SaveOptions, SaveTarget } from '../io/save.js';
 
 /** The part of a model a callback may use. */
 export interface CallbackModel {
   stopTraining: boolean;
   getWeights(): { data: Float32Array; shape: number[] }[];
   setWeights(weights: readonly { data: ArrayLike<number>; shape: readonly number[] }[]): void;
-  save(target: SaveTarget, options?: SaveOptions): Promise<unknown>;
+  /** The model's save (its target and options are io's SaveTarget and SaveOptions). */
+  save(target: unknown, options?: { includeOptimizer?: boolean }): Promise<unknown>;
 }
 
 export interface Callback {

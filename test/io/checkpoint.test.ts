@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dense, Dropout, loadModel, ModelCheckpoint, Sequential, type ModelArtifacts } from '../../src/index.js';
-import { formatCheckpointPath } from '../../src/train/checkpoint.js';
+import { formatCheckpointPath } from '../../src/api/model_checkpoint.js';
 import { blobs, initWasm } from '../helpers/models.js';
 
 beforeAll(initWasm);

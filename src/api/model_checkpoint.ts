@@ -5,8 +5,8 @@
 
 import { checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { SaveTarget } from '../io/save.js';
-import { readMonitor, type Callback, type CallbackModel } from './callbacks.js';
-import type { Logs } from './history.js';
+import { readMonitor, type Callback, type CallbackModel } from '../train/callbacks.js';
+import type { Logs } from '../train/history.js';
 
 export interface ModelCheckpointOptions {
   /** Log to watch for `saveBestOnly`; default 'val_loss'. */
