@@ -58,7 +58,9 @@ export function resolveActivation(spec: ActivationSpec | undefined | null, owner
   if (typeof spec === 'object' && spec.alpha !== undefined) {
     if (entry.alpha === undefined) throw new SinewError(`${owner}: activation '${entry.name}' takes no \`alpha\`, received ${describe(spec.alpha)}`);
     // ≥ 0 as Keras requires; activation_backward also relies on it (it reads the sign from y).
+    // ≤ 1e6: what a model file may hold (so whatever is built can be saved and loaded).
     alpha = checkNumber(owner, 'alpha', spec.alpha, { min: 0 });
+    if (alpha > 1e6) throw new SinewError(`${owner}: expected \`alpha\` to be at most 1000000 (what a model file may hold), received ${alpha}`);
   }
   return { name: entry.name, kind: entry.kind, code: entry.code, alpha };
 }

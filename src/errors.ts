@@ -103,6 +103,16 @@ export function checkInteger(owner: string, arg: string, value: unknown, min = 1
   return value;
 }
 
+/** Seeds are integers in [0, 2³² − 1] (the generators' 32-bit state): larger ones would alias. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** An integer seed in [0, 2³² − 1]. */
+export function checkSeed(owner: string, arg: string, value: unknown): number {
+  const seed = checkInteger(owner, arg, value, 0);
+  if (seed > MAX_SEED) throw new SinewError(`${owner}: expected \`${arg}\` to be an integer in [0, ${MAX_SEED}], received ${seed}`);
+  return seed;
+}
+
 /**
  * Throws unless `value` is a finite number in the range. `lowOpen`/`highOpen` exclude the ends.
  * Example message: ``SGD: expected `learningRate` to be a number > 0, received -1``.

@@ -32,7 +32,7 @@ export function fromArtifacts(artifacts: ModelArtifacts | object, options: LoadO
 
 /** The model of a checked file: layers, weights, compile settings, optimizer state, training stream. */
 function assemble(checked: CheckedModel, options: LoadOptions): Sequential {
-  const { blueprint, values, seed, epochsStarted, compile, optimizerState } = checked;
+  const { blueprint, values, seed, epochsStarted, streamSeed, compile, optimizerState } = checked;
   // The weights come from the file: skip drawing initial values that would be overwritten.
   for (const layer of blueprint.layers) layer.initialized = true;
   const model = new Sequential({ layers: blueprint.layers, name: blueprint.name, ...(seed === undefined ? {} : { seed }), ...(options.backend ? { backend: options.backend } : {}) });
@@ -44,7 +44,7 @@ function assemble(checked: CheckedModel, options: LoadOptions): Sequential {
       compile.optimizer.iterations = optimizerState!.iterations;
       if (optimizerState!.slots) model.state.restoreOptimizerSlots(optimizerState!.slots);
     }
-    model.state.epochsStarted = epochsStarted;
+    model.state.setTrainingStream(streamSeed ?? model.state.streamSeed, epochsStarted);
   } catch (e) {
     model.dispose();
     throw e;

@@ -6,11 +6,12 @@ import type { Backend } from '../backend/backend.js';
 import type { Matrix } from '../matrix.js';
 import { createBackend } from '../runtime/init.js';
 import { Layer, shapeSize, type Shape } from '../layers/layer.js';
+import { LIMITS } from '../layers/limits.js';
 import { resolveLoss, type LossSpec } from '../losses.js';
 import { resolveMetrics } from '../metrics.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 import { resolveOptimizer } from '../optimizers/registry.js';
-import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
+import { checkInteger, checkOptionKeys, checkSeed, describe, SinewError } from '../errors.js';
 import { randomSeed } from '../random.js';
 import { ModelState, type WeightTensor } from '../model/model_state.js';
 import type { TensorEntry } from '../model/plan.js';
@@ -70,9 +71,12 @@ export class Sequential {
 
   constructor(options: SequentialOptions = {}) {
     checkOptionKeys('Sequential', options, ['layers', 'seed', 'name', 'backend']);
-    if (options.seed !== undefined) checkInteger('Sequential', 'seed', options.seed, 0);
+    if (options.seed !== undefined) checkSeed('Sequential', 'seed', options.seed);
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new SinewError(`Sequential: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
+    }
+    if (options.name !== undefined && options.name.length > LIMITS.nameLength) {
+      throw new SinewError(`Sequential: expected \`name\` to have at most ${LIMITS.nameLength} characters (what a model file may hold), received ${options.name.length}`);
     }
     if (options.layers !== undefined && !Array.isArray(options.layers)) {
       throw new SinewError(`Sequential: expected \`layers\` to be an array of layers, received ${describe(options.layers)}`);

@@ -8,8 +8,8 @@ import type { Layer, Shape } from '../layers/layer.js';
 import { LAYER_CLASS_NAMES, layerReader } from '../layers/registry.js';
 import type { Untrusted } from './untrusted.js';
 
-/** Bounds that keep a hostile file from asking for absurd models before any byte is checked. */
-export const LIMITS = { layers: 1000, width: 1 << 20, nameLength: 256, rank: 8 } as const;
+import { LIMITS } from '../layers/limits.js';
+export { LIMITS };
 
 /** What a model file describes, ready to be assembled into a Sequential. */
 export interface Blueprint {
@@ -91,7 +91,7 @@ function readBatchShape(field: Untrusted): number[] {
   if (dims.length < 2) field.fail('[null, …input shape] (a batch axis and at least one more)');
   if (!dims[0].isMissing()) dims[0].int(1, 2 ** 31 - 1);
   const shape = dims.slice(1).map((d) => d.int(1, LIMITS.width));
-  if (shape.reduce((a, b) => a * b, 1) > LIMITS.width) field.fail(`an input shape of at most ${LIMITS.width} values per sample`);
+  if (shape.reduce((a, b) => a * b, 1) > LIMITS.sampleSize) field.fail(`an input shape of at most ${LIMITS.sampleSize} values per sample`);
   return shape;
 }
 

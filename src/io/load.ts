@@ -89,6 +89,8 @@ export interface CheckedModel {
   values: Float32Array[];
   seed: number | undefined;
   epochsStarted: number;
+  /** The training stream's seed (absent: the one derived from `seed`). */
+  streamSeed: number | undefined;
   compile: { optimizer: Optimizer; loss: LossSpec; metrics: string[] } | undefined;
   optimizerState: { iterations: number; slots: Float32Array[] | undefined } | undefined;
 }
@@ -148,12 +150,14 @@ export function checkArtifacts(artifacts: unknown, owner: string, specsName: str
   const sinew = meta.isMissing() ? undefined : meta.object().get('sinew');
   let seed: number | undefined;
   let epochsStarted = 0;
+  let streamSeed: number | undefined;
   let compile: { optimizer: Optimizer; loss: LossSpec; metrics: string[]; tfjsSlots: 'same' | 'momentumFromAccumulator' | 'rmsIgnoringMoments' } | undefined;
   // The file layer may add weightsCrc32/weightsBytes to a foreign model.json; sinew's record has a format.
   if (sinew && !sinew.isMissing() && !sinew.object().get('format').isMissing()) {
     sinew.get('format').int(1, 1);
-    seed = sinew.get('seed').int(0, 2 ** 31 - 1);
+    seed = sinew.get('seed').int(0, 2 ** 32 - 1);
     epochsStarted = sinew.get('epochsStarted').optional((f) => f.int(0, 2 ** 31 - 1), 0);
+    streamSeed = sinew.get('streamSeed').optional((f) => f.int(0, 2 ** 32 - 1), undefined);
     const record = sinew.get('compile');
     // A record whose trainingConfig no longer matches the file's was carried over by TF.js, which re-compiled.
     if (!record.isMissing() && recordMatches(record.object(), root.get('trainingConfig'))) compile = { ...readCompileRecord(record), tfjsSlots: 'same' };
@@ -161,7 +165,7 @@ export function checkArtifacts(artifacts: unknown, owner: string, specsName: str
   if (!compile && !root.get('trainingConfig').isMissing()) compile = readTrainingConfig(root.get('trainingConfig'));
   const state = compile ? readOptimizerState(compile, specs, specAt, offsets, bytes, expected, fileName, specsField) : undefined;
 
-  return { blueprint, values, seed, epochsStarted, compile, optimizerState: state };
+  return { blueprint, values, seed, epochsStarted, streamSeed, compile, optimizerState: state };
 }
 
 /**

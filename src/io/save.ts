@@ -56,6 +56,7 @@ export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, o
     const record = writeCompileRecord(optimizer, loss, metrics);
     sinew.compile = record;
     sinew.epochsStarted = model.epochsStarted;
+    sinew.streamSeed = model.streamSeed;
     trainingConfig = record.trainingConfig ?? undefined;
     // TF.js's order: the step counter, then each slot over all trainable weights (the slots share the trainable block's layout).
     tensors.push({ name: 'iter', shape: [], values: [optimizer.iterations], dtype: 'int32', group: 'optimizer' });
@@ -64,6 +65,15 @@ export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, o
     slotNames(optimizer).forEach((slot, s) => {
       for (const t of trained) tensors.push({ name: `${t.name}/${slot}`, shape: [...t.decl.shape], values: slots[s].subarray(t.offset, t.offset + t.count), group: 'optimizer' });
     });
+  }
+  // A file loadModel would refuse is never written (nor does it replace a good checkpoint).
+  for (const t of tensors) {
+    const bad = firstNonFinite(t.values);
+    if (bad >= 0) {
+      throw new SinewError(
+        `${owner}: the model holds a non-finite value (${t.values[bad]} at index ${bad} of ${t.name}${t.group ? ', optimizer state' : ''}); nothing was saved. Training diverged: restore a checkpoint, or use a smaller learningRate or clipNorm`,
+      );
+    }
   }
   const { specs, data } = encodeWeights(tensors);
   return {
@@ -76,6 +86,15 @@ export function modelToArtifacts(model: ModelState, options: SaveOptions = {}, o
     ...(trainingConfig ? { trainingConfig } : {}),
     userDefinedMetadata: { sinew },
   };
+}
+
+/** Index of the first NaN or ±Infinity, or −1 (v − v is 0 exactly for finite v). */
+function firstNonFinite(values: ArrayLike<number>): number {
+  let acc = 0;
+  for (let i = 0; i < values.length; i++) acc += values[i] - values[i];
+  if (acc === 0) return -1;
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return i;
+  return -1;
 }
 
 /** Saves to a directory (model.json + weights.bin), a function, or an object with save(artifacts). */

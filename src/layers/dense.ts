@@ -8,12 +8,13 @@
 
 import { ACT, type Kernels } from '../backend/abi.js';
 import { resolveActivation, type ActivationSpec, type ResolvedActivation } from '../activations.js';
-import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
+import { checkOptionKeys, describe, SinewError } from '../errors.js';
 import { resolveInitializer, type Initializer } from '../initializers.js';
 import { checkRegularizer, type Regularizer } from '../regularizers.js';
 import type { ConfigReader } from './config_reader.js';
 import { readActivation, readInitializer, readRegularizer, writeActivation, writeInitializer, writeRegularizer } from './keras_values.js';
-import { BASE_KEYS, formatShape, lastAxis, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape, type WeightDecl } from './layer.js';
+import { LIMITS } from './limits.js';
+import { BASE_KEYS, checkWidth, formatShape, lastAxis, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape, type WeightDecl } from './layer.js';
 
 export interface DenseOptions extends BaseLayerOptions {
   /** Name ('relu') or { name, alpha }; default 'linear'. */
@@ -28,8 +29,6 @@ export interface DenseOptions extends BaseLayerOptions {
 const KEYS = [...BASE_KEYS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
 // Keras defaults, written once.
 const DEFAULTS = { activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } as const;
-/** Bound on units, as on every width a model file may ask for. */
-export const MAX_UNITS = 1 << 20;
 
 /**
  * A fully connected layer.
@@ -49,7 +48,7 @@ export class Dense extends Layer {
   constructor(units: number, options: DenseOptions = {}) {
     checkOptionKeys('Dense', options, KEYS);
     super('Dense', 'dense', options);
-    this.units = checkInteger('Dense', 'units', units);
+    this.units = checkWidth('Dense', 'units', units);
     this.activation = resolveActivation(options.activation ?? DEFAULTS.activation, 'Dense');
     const useBias = options.useBias ?? DEFAULTS.useBias;
     if (typeof useBias !== 'boolean') throw new SinewError(`Dense: expected \`useBias\` to be a boolean, received ${describe(useBias)}`);
@@ -184,7 +183,7 @@ export class Dense extends Layer {
   }
 
   static fromKeras(c: ConfigReader, base: BaseLayerOptions): Dense {
-    const units = c.get('units').int(1, MAX_UNITS);
+    const units = c.get('units').int(1, LIMITS.width);
     for (const key of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.get(key).unsupported(key);
     return new Dense(units, {
       ...base,

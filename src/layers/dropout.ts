@@ -3,7 +3,7 @@
 // in inference the layer is the identity and hands its input pointer on (no copy).
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber, checkOptionKeys } from '../errors.js';
+import { checkNumber, checkOptionKeys, MAX_SEED } from '../errors.js';
 import type { ConfigReader } from './config_reader.js';
 import { shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
 import { RANDOM_KEYS, RandomLayer, type RandomLayerOptions } from './random_layer.js';
@@ -51,7 +51,7 @@ export class Dropout extends RandomLayer {
     c.get('noise_shape').unsupported('noise_shape');
     const rate = c.get('rate').number(0, 1);
     if (rate === 1) c.get('rate').fail('a number in [0, 1)');
-    const seed = c.get('seed').optional((f) => f.int(0, 2 ** 31 - 1), undefined);
+    const seed = c.get('seed').optional((f) => f.int(0, MAX_SEED), undefined);
     return new Dropout(rate, { ...base, ...(seed === undefined ? {} : { seed }) });
   }
 }

@@ -3,7 +3,7 @@
 // GaussianDropout multiplies by N(1, rate/(1 − rate)) noise, kept as a mask for the backward.
 
 import type { Kernels } from '../backend/abi.js';
-import { checkNumber, checkOptionKeys } from '../errors.js';
+import { checkNumber, checkOptionKeys, MAX_SEED } from '../errors.js';
 import type { ConfigReader } from './config_reader.js';
 import { shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
 import { RANDOM_KEYS, RandomLayer, type RandomLayerOptions } from './random_layer.js';
@@ -41,7 +41,7 @@ export class GaussianNoise extends RandomLayer {
     return { stddev: this.stddev, seed: this.seed ?? null };
   }
   static fromKeras(c: ConfigReader, base: BaseLayerOptions): GaussianNoise {
-    const seed = c.get('seed').optional((f) => f.int(0, 2 ** 31 - 1), undefined);
+    const seed = c.get('seed').optional((f) => f.int(0, MAX_SEED), undefined);
     return new GaussianNoise(c.get('stddev').number(0, 1e6), { ...base, ...(seed === undefined ? {} : { seed }) });
   }
 }
@@ -83,7 +83,7 @@ export class GaussianDropout extends RandomLayer {
   static fromKeras(c: ConfigReader, base: BaseLayerOptions): GaussianDropout {
     const rate = c.get('rate').number(0, 1);
     if (rate === 1) c.get('rate').fail('a number in [0, 1)');
-    const seed = c.get('seed').optional((f) => f.int(0, 2 ** 31 - 1), undefined);
+    const seed = c.get('seed').optional((f) => f.int(0, MAX_SEED), undefined);
     return new GaussianDropout(rate, { ...base, ...(seed === undefined ? {} : { seed }) });
   }
 }

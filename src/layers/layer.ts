@@ -11,6 +11,7 @@ import type { ResolvedActivation } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import { checkInteger, describe, SinewError } from '../errors.js';
+import { LIMITS } from './limits.js';
 
 /** A per-sample shape: [features], [steps, features], [height, width, channels], … */
 export type Shape = readonly number[];
@@ -109,6 +110,9 @@ export abstract class Layer {
   protected constructor(owner: string, base: string, options: BaseLayerOptions) {
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new SinewError(`${owner}: expected \`name\` to be a non-empty string, received ${describe(options.name)}`);
+    }
+    if (options.name !== undefined && options.name.length > LIMITS.nameLength) {
+      throw new SinewError(`${owner}: expected \`name\` to have at most ${LIMITS.nameLength} characters (what a model file may hold), received ${options.name.length}`);
     }
     const trainable = options.trainable ?? true;
     if (typeof trainable !== 'boolean') throw new SinewError(`${owner}: expected \`trainable\` to be a boolean, received ${describe(trainable)}`);
@@ -228,16 +232,24 @@ export function lastAxis(shape: Shape, M: number): { rows: number; features: num
   return { rows: M * (shapeSize(shape) / features), features };
 }
 
+/** A positive integer up to LIMITS.width (units, one dimension of a shape). */
+export function checkWidth(owner: string, arg: string, value: unknown): number {
+  const n = checkInteger(owner, arg, value);
+  if (n > LIMITS.width) throw new SinewError(`${owner}: expected \`${arg}\` to be at most ${LIMITS.width}, received ${n}`);
+  return n;
+}
+
 function readInputShape(owner: string, options: BaseLayerOptions): Shape | undefined {
   const { inputDim, inputShape } = options;
   let fromShape: number[] | undefined;
   if (inputShape !== undefined) {
-    if (!Array.isArray(inputShape) || inputShape.length === 0 || inputShape.length > 8) {
+    if (!Array.isArray(inputShape) || inputShape.length === 0 || inputShape.length > LIMITS.rank) {
       throw new SinewError(`${owner}: expected \`inputShape\` to be a per-sample shape such as [features] or [28, 28], received ${describe(inputShape)}`);
     }
-    fromShape = inputShape.map((d, i) => checkInteger(owner, `inputShape[${i}]`, d));
+    fromShape = inputShape.map((d, i) => checkWidth(owner, `inputShape[${i}]`, d));
+    if (shapeSize(fromShape) > LIMITS.sampleSize) throw new SinewError(`${owner}: expected \`inputShape\` to hold at most ${LIMITS.sampleSize} values per sample, received ${formatShape(fromShape)}`);
   }
-  if (inputDim !== undefined) checkInteger(owner, 'inputDim', inputDim);
+  if (inputDim !== undefined) checkWidth(owner, 'inputDim', inputDim);
   if (inputDim !== undefined && fromShape !== undefined && (fromShape.length !== 1 || inputDim !== fromShape[0])) {
     throw new SinewError(`${owner}: \`inputDim\` (${inputDim}) and \`inputShape\` (${formatShape(fromShape)}) disagree`);
   }

@@ -3,7 +3,7 @@
 // own seed, layer position, epoch number) and of the element offset inside the epoch, so training
 // stops and resumes exactly. In inference these layers are the identity and hand their input on.
 
-import { checkInteger } from '../errors.js';
+import { checkSeed } from '../errors.js';
 import { deriveSeed } from '../random.js';
 import { BASE_KEYS, Layer, type BaseLayerOptions, type LayerBuild, type Shape } from './layer.js';
 
@@ -21,7 +21,7 @@ export abstract class RandomLayer extends Layer {
 
   protected constructor(owner: string, base: string, options: RandomLayerOptions) {
     super(owner, base, options);
-    this.seed = options.seed === undefined ? undefined : checkInteger(owner, 'seed', options.seed, 0);
+    this.seed = options.seed === undefined ? undefined : checkSeed(owner, 'seed', options.seed);
   }
 
   override beginEpoch(streamSeed: number, layerIndex: number, epoch: number): void {

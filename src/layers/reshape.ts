@@ -2,9 +2,10 @@
 // is their input and that their gradient passes through, so the plan gives them no buffer and a
 // step spends no kernel call on them.
 
-import { checkInteger, checkOptionKeys, describe, SinewError } from '../errors.js';
+import { checkOptionKeys, describe, SinewError } from '../errors.js';
 import type { ConfigReader } from './config_reader.js';
-import { BASE_KEYS, formatShape, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
+import { LIMITS } from './limits.js';
+import { BASE_KEYS, checkWidth, formatShape, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
 
 /** [M, …dims] → [M, Π dims]. @example model.add(new Flatten({ inputShape: [28, 28] })); */
 export class Flatten extends Layer {
@@ -54,7 +55,7 @@ export class Reshape extends Layer {
     const t = options.targetShape;
     if (!Array.isArray(t) || t.length === 0 || t.length > 8) throw new SinewError(`Reshape: expected \`targetShape\` to be a per-sample shape such as [7, 112], received ${describe(t)}`);
     if (t.filter((d) => d === -1).length > 1) throw new SinewError(`Reshape: expected at most one −1 in \`targetShape\`, received ${formatShape(t)}`);
-    this.targetShape = t.map((d, i) => (d === -1 ? -1 : checkInteger('Reshape', `targetShape[${i}]`, d)));
+    this.targetShape = t.map((d, i) => (d === -1 ? -1 : checkWidth('Reshape', `targetShape[${i}]`, d)));
   }
 
   build(inputShape: Shape): LayerBuild {
@@ -83,7 +84,7 @@ export class Reshape extends Layer {
     return { target_shape: [...this.targetShape] };
   }
   static fromKeras(c: ConfigReader, base: BaseLayerOptions): Reshape {
-    const targetShape = c.get('target_shape').array(8, 'a shape').map((d) => (d.value === -1 ? -1 : d.int(1, 1 << 30)));
+    const targetShape = c.get('target_shape').array(8, 'a shape').map((d) => (d.value === -1 ? -1 : d.int(1, LIMITS.width)));
     return new Reshape({ ...base, targetShape });
   }
 }

@@ -11,6 +11,7 @@ import type { ResolvedMetric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { describe, SinewError } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
+import { LIMITS } from '../layers/limits.js';
 import { Engine } from './engine.js';
 import { readWeightTensor, type WeightInput } from './weights.js';
 import { layoutPlan, planFits, type Layout, type Plan, type PlanSize, type TensorEntry } from './plan.js';
@@ -43,6 +44,8 @@ export class ModelState implements LayerOwner {
   stopTraining = false;
   /** Epochs begun by fit so far: where the training stream continues (saved in checkpoints). */
   epochsStarted = 0;
+  /** The seed of the training stream fit continues (fit({ seed }) restarts it; saved in checkpoints). */
+  streamSeed: number;
   disposed = false;
   private slotsOwner: Optimizer | null = null;
   private readonly baseMark: number;
@@ -54,6 +57,7 @@ export class ModelState implements LayerOwner {
     readonly seed: number,
   ) {
     this.baseMark = backend.arena.mark();
+    this.streamSeed = deriveSeed(seed, 0x0f17);
     this.engine = new Engine(backend.kernels, () => backend.arena.heap(), this.layers);
   }
 
@@ -63,6 +67,7 @@ export class ModelState implements LayerOwner {
   attach(layer: Layer): Shape | undefined {
     if (!(layer instanceof Layer)) throw new SinewError(`add: expected a layer such as new Dense(8), received ${describe(layer)}`);
     if (layer.owner !== null) throw new SinewError(`add: layer '${layer.name}' already belongs to a model; create a new layer for each model`);
+    if (this.layers.length >= LIMITS.layers) throw new SinewError(`add: a model holds at most ${LIMITS.layers} layers (what a model file may describe), received layer ${this.layers.length + 1}`);
     if (this.layers.some((l) => l.name === layer.name)) throw new SinewError(`add: a layer named '${layer.name}' is already in this model; layer names must be unique`);
     const prev = this.outputShape();
     const declared = layer.declaredInputShape;
@@ -291,7 +296,12 @@ export class ModelState implements LayerOwner {
 
   /** The seed of the training stream that fit calls without an explicit seed continue. */
   trainingStreamSeed(): number {
-    return deriveSeed(this.seed, 0x0f17);
+    return this.streamSeed;
+  }
+  /** fit applied an update in stream epoch `epochsStarted − 1` of the stream `seed`. */
+  setTrainingStream(seed: number, epochsStarted: number): void {
+    this.streamSeed = seed;
+    this.epochsStarted = epochsStarted;
   }
 
   // ---- guards --------------------------------------------------------------------------------------

@@ -102,22 +102,28 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
+/** The model computes in float32: a value beyond its range (|v| > 3.4e38) would become Infinity there. */
+const f32 = Math.fround;
+
+function notFinite(owner: string, arg: string, v: unknown, at: string): SinewError {
+  const why = typeof v === 'number' && Number.isFinite(v) ? ' (finite in float32: at most 3.4e38 in magnitude)' : '';
+  return new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers${why}, received ${describe(v)} at ${at}`);
+}
+
 function checkFinite(owner: string, arg: string, t: Table): void {
   const flat = t.flat;
   if (flat) {
     // Fast path: one pass over the flat storage; locate the culprit only when there is one.
-    const bad = flat instanceof Float32Array || flat instanceof Float64Array ? firstNonFinite(flat) : firstNonFiniteAny(flat);
+    const bad = flat instanceof Float32Array ? firstNonFinite(flat) : flat instanceof Float64Array ? firstNonFinite32(flat) : firstNonFiniteAny(flat);
     if (bad < 0) return;
-    throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[bad])} at row ${Math.floor(bad / t.cols)}, column ${bad % t.cols}`);
+    throw notFinite(owner, arg, flat[bad], `row ${Math.floor(bad / t.cols)}, column ${bad % t.cols}`);
   }
   const rows = t.nested!;
   for (let i = 0; i < t.rows; i++) {
     const row = rows[i];
     for (let j = 0; j < t.cols; j++) {
       const v = row[j];
-      if (typeof v !== 'number' || v - v !== 0) {
-        throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(v)} at row ${i}, column ${j}`);
-      }
+      if (typeof v !== 'number' || f32(v) - f32(v) !== 0) throw notFinite(owner, arg, v, `row ${i}, column ${j}`);
     }
   }
 }
@@ -138,11 +144,21 @@ function firstNonFinite(a: Float32Array | Float64Array): number {
   return -1;
 }
 
-/** The same for any array-like: the first entry that is not a finite number, or −1. */
+/** The same for float64 values, finite after rounding to float32. */
+function firstNonFinite32(a: Float64Array): number {
+  const n = a.length;
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += f32(a[i]) - f32(a[i]);
+  if (acc === 0) return -1;
+  for (let i = 0; i < n; i++) if (f32(a[i]) - f32(a[i]) !== 0) return i;
+  return -1;
+}
+
+/** The same for any array-like: the first entry that is not a number finite in float32, or −1. */
 function firstNonFiniteAny(a: ArrayLike<unknown>): number {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (typeof v !== 'number' || v - v !== 0) return i;
+    if (typeof v !== 'number' || f32(v) - f32(v) !== 0) return i;
   }
   return -1;
 }
@@ -158,7 +174,7 @@ export function readTargets(owner: string, arg: string, value: unknown, loss: Lo
     const flat = value as ArrayLike<number>;
     t = { rows: flat.length, cols: 1, sampleShape: [1], flat };
     for (let i = 0; i < flat.length; i++) {
-      if (typeof flat[i] !== 'number' || !Number.isFinite(flat[i])) throw new SinewError(`${owner}: expected \`${arg}\` to hold finite numbers, received ${describe(flat[i])} at row ${i}`);
+      if (typeof flat[i] !== 'number' || f32(flat[i]) - f32(flat[i]) !== 0) throw notFinite(owner, arg, flat[i], `row ${i}`);
     }
   } else {
     t = readTable(owner, arg, value);
@@ -178,11 +194,13 @@ export function readTargets(owner: string, arg: string, value: unknown, loss: Lo
     const hint = t.cols === 1 && (loss === 'cce' || loss === 'bce') && units > 1 ? '; for class ids use sparseCategoricalCrossentropy, or one-hot encode them (datasets.toOneHot)' : '';
     throw new SinewError(`${owner}: expected \`${arg}\` to have ${units} columns (the output units), received ${t.cols}${hint}`);
   }
-  if (loss === 'bce') {
+  // Cross-entropies are defined for probabilities: a target of 5 or −3 gives a meaningless (even negative) loss.
+  if (loss === 'bce' || loss === 'cce') {
+    const name = loss === 'bce' ? 'binaryCrossentropy' : 'categoricalCrossentropy';
     for (let i = 0; i < t.rows; i++) {
       for (let j = 0; j < t.cols; j++) {
         const v = at(t, i, j);
-        if (v < 0 || v > 1) throw new SinewError(`${owner}: binaryCrossentropy expects \`${arg}\` in [0, 1], received ${v} at row ${i}, column ${j}`);
+        if (v < 0 || v > 1) throw new SinewError(`${owner}: ${name} expects \`${arg}\` in [0, 1], received ${v} at row ${i}, column ${j}`);
       }
     }
   }

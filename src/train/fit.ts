@@ -4,7 +4,7 @@
 // calls callbacks. The step allocates nothing and never changes memory size.
 
 import type { ModelState } from '../model/model_state.js';
-import { checkInteger, checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
+import { checkInteger, checkNumber, checkOptionKeys, checkSeed, describe, SinewError } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
 import { sameShape } from '../model/model_state.js';
 import { gatherRows } from './batches.js';
@@ -26,17 +26,25 @@ export interface FitOptions {
   /** Shuffle the training rows every epoch; default true. */
   shuffle?: boolean;
   /**
-   * Seeds this call's shuffles and dropout masks (epoch e of the call uses stream e of this seed).
-   * Default: the model's own training stream, which continues across fit calls and through
-   * save/load, so fit(2 epochs) + fit(2 epochs) trains exactly as fit(4 epochs).
+   * Restarts the model's training stream (shuffles and noise masks) from this seed at its epoch 0.
+   * Default: the stream continues across fit calls and through save/load, so fit(2 epochs) +
+   * fit(2 epochs) trains exactly as fit(4 epochs), with or without a seed on the first call.
+   * An integer in [0, 2³² − 1].
    */
   seed?: number;
+  /**
+   * Keras `initial_epoch`: the epoch to start at; `epochs` is then the index to stop before, so
+   * fit({ epochs: 4, initialEpoch: 2 }) runs epochs 2 and 3 (history and callbacks number them so),
+   * and the training stream resumes at epoch 2. Default 0 (the stream continues where it stood).
+   */
+  initialEpoch?: number;
   /** 0 silent, 1 (or 2) one line per epoch; default 1 under Node/Deno/Bun with a stdout, else 0. */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[] | Callback;
 }
 
-const KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'verbose', 'callbacks'];
+const KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'initialEpoch', 'verbose', 'callbacks'];
+
 
 interface Prepared {
   epochs: number;
@@ -44,6 +52,7 @@ interface Prepared {
   shuffle: boolean;
   verbose: number;
   seed: number | undefined;
+  initialEpoch: number | undefined;
   callbacks: Callback[];
   x: Table;
   y: Table;
@@ -62,7 +71,11 @@ function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions)
   const split = checkNumber('fit', 'validationSplit', options.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new SinewError(`fit: expected \`shuffle\` to be a boolean, received ${describe(shuffle)}`);
-  const seed = options.seed === undefined ? undefined : checkInteger('fit', 'seed', options.seed, 0);
+  const seed = options.seed === undefined ? undefined : checkSeed('fit', 'seed', options.seed);
+  const initialEpoch = options.initialEpoch === undefined ? undefined : checkInteger('fit', 'initialEpoch', options.initialEpoch, 0);
+  if (initialEpoch !== undefined && initialEpoch > epochs) {
+    throw new SinewError(`fit: expected \`initialEpoch\` to be at most \`epochs\` (${epochs}: the epoch to stop before), received ${initialEpoch}`);
+  }
   const verbose = options.verbose ?? defaultVerbose();
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new SinewError(`fit: expected \`verbose\` to be 0, 1 or 2, received ${describe(verbose)}`);
   const callbacks = checkCallbacks(options.callbacks);
@@ -89,7 +102,7 @@ function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions)
     if (nTrain < 1 || rows < 1) throw new SinewError(`fit: \`validationSplit\` ${split} of ${xt.rows} rows leaves ${nTrain} training and ${rows} validation rows; both need at least one`);
     val = { x: xt, y: yt, from: nTrain, rows };
   }
-  return { epochs, batchSize, shuffle, verbose, seed, callbacks, x: xt, y: yt, nTrain, val };
+  return { epochs, batchSize, shuffle, verbose, seed, initialEpoch, callbacks, x: xt, y: yt, nTrain, val };
 }
 
 /** Await only real promises, so synchronous hooks cost no microtask. */
@@ -103,9 +116,11 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
   // ---- from here on the model changes ----
   const { optimizer, loss, metrics } = model.compiled!;
   // The randomness of an epoch is a function of (stream seed, epoch number) alone, so training can
-  // stop and resume (even in another process, from a checkpoint) without changing any result.
+  // stop and resume (even in another process, from a checkpoint) without changing any result. The
+  // model's stream moves only once an update is applied: a fit that fails before leaves it as it was.
   const streamSeed = p.seed ?? model.trainingStreamSeed();
-  const firstEpoch = p.seed === undefined ? model.epochsStarted : 0;
+  const startEpoch = p.initialEpoch ?? 0;
+  const streamStart = p.initialEpoch ?? (p.seed === undefined ? model.epochsStarted : 0);
   model.ensureBuilt(p.x.sampleShape);
   model.warnPairing();
   const yWidth = model.yWidthFor(loss);
@@ -150,11 +165,11 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
   try {
     for (const cb of p.callbacks) cb.setModel?.(facade);
     for (const cb of p.callbacks) await settle(cb.onTrainBegin?.());
-    for (let epoch = 0; epoch < p.epochs; epoch++) {
+    for (let epoch = startEpoch; epoch < p.epochs; epoch++) {
       const started = performance.now();
       for (const cb of p.callbacks) await settle(cb.onEpochBegin?.(epoch));
-      const streamEpoch = firstEpoch + epoch;
-      model.epochsStarted++;
+      const streamEpoch = streamStart + (epoch - startEpoch);
+      let updated = false;
       for (let i = 0; i < layers.length; i++) layers[i].beginEpoch(streamSeed, i, streamEpoch);
       if (p.shuffle) {
         // Each epoch permutes the identity afresh, so its order depends on no earlier epoch.
@@ -184,13 +199,17 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
           yp = plan.trainY + start * yWidth * 4;
         }
         const batchLoss = engine.forwardLoss(xp, yp, m, true) + engine.regularization();
-        if (!Number.isFinite(batchLoss)) throw nonFinite('loss', batchLoss, epoch, b);
+        if (!Number.isFinite(batchLoss)) throw nonFinite(model, 'loss', batchLoss, epoch, b);
         engine.addMetrics(metrics, yp, m, metricSums);
         engine.backward(yp, m);
         engine.addKernelGradNorms(normSums);
-        if (!normSums.every(Number.isFinite)) throw nonFinite('gradient', NaN, epoch, b);
+        if (!normSums.every(Number.isFinite)) throw nonFinite(model, 'gradient', NaN, epoch, b);
         engine.updateState(m);
         optimizer.step(k, block, plan.slots);
+        if (!updated) {
+          updated = true;
+          model.setTrainingStream(streamSeed, streamEpoch + 1);
+        }
         lossSum += m * batchLoss;
         seen += m;
         batches++;
@@ -228,9 +247,24 @@ export function outputUnitsFor(owner: string, model: ModelState, sampleShape: re
   return shape[0];
 }
 
-function nonFinite(what: string, value: number, epoch: number, batch: number): Error {
+/** The stop message, true to what happened: data too large, a previous update that overflowed, or a divergence caught in time. */
+function nonFinite(model: ModelState, what: string, value: number, epoch: number, batch: number): Error {
+  const where = `at epoch ${epoch + 1}, batch ${batch + 1}`;
+  const k = model.backend.kernels;
+  const plan = model.plan!;
+  if (!Number.isFinite(k.sum_squares(plan.params, plan.n) + k.sum_squares(plan.state, plan.stateN))) {
+    return new SinewError(
+      `fit: the ${what} became ${value} ${where} because the previous update made some weights non-finite ` +
+        `(learningRate ${model.compiled!.optimizer.learningRate} is far too large for this model; try a smaller one, or clipNorm)`,
+    );
+  }
+  if (model.compiled!.optimizer.iterations === 0) {
+    return new SinewError(
+      `fit: the ${what} is ${value} ${where}, before any update: the inputs or targets are too large for float32 arithmetic; standardise them (datasets.standardize) or scale the targets`,
+    );
+  }
   return new SinewError(
-    `fit: the ${what} became ${value} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped before this update, so the weights are still finite ` +
+    `fit: the ${what} became ${value} ${where}; training stopped before this update, so the weights are still finite ` +
       `(try a smaller learningRate, clipNorm, or standardised inputs)`,
   );
 }

@@ -92,7 +92,9 @@ describe('data given to fit, evaluate and predict', () => {
     ['NaN in a Matrix', (m) => m.predict({ data: new Float32Array([1, 2, 3, NaN]), shape: [1, 4] }), 'predict: expected `x` to hold finite numbers, received NaN at row 0, column 3'],
     // Float arrays are checked 4 values at a time; the culprit must still be located exactly, wherever it is.
     ['−Infinity inside a Float32Array block', (m) => m.predict({ data: new Float32Array(12).fill(0.5).fill(-Infinity, 6, 7), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers, received -Infinity at row 1, column 2'],
-    ['NaN in a Float64Array after an Infinity-free prefix', (m) => m.predict({ data: new Float64Array(12).fill(1e308).fill(NaN, 9, 10), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers, received NaN at row 2, column 1'],
+    ['NaN in a Float64Array after an Infinity-free prefix', (m) => m.predict({ data: new Float64Array(12).fill(3e38).fill(NaN, 9, 10), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers, received NaN at row 2, column 1'],
+    ['a value beyond float32 in a Float64Array', (m) => m.predict({ data: new Float64Array(12).fill(1).fill(1e39, 5, 6), shape: [3, 4] }), 'predict: expected `x` to hold finite numbers (finite in float32: at most 3.4e38 in magnitude), received 1e+39 at row 1, column 1'],
+    ['a value beyond float32 in nested rows', (m) => m.fit([[1, 2, 3, -1e39]], [[1, 0, 0]], { verbose: 0 }), 'fit: expected `x` to hold finite numbers (finite in float32: at most 3.4e38 in magnitude), received -1e+39 at row 0, column 3'],
     ['empty x', (m) => m.fit([], [], { verbose: 0 }), 'fit: expected `x` to have at least one row, received an empty array'],
     ['Matrix with wrong data length', (m) => m.predict({ data: new Float32Array(7), shape: [2, 4] }), 'predict: expected `x.data` to hold rows·columns = 8 numbers for shape [2, 4], received a Float32Array of length 7'],
     ['batchSize 0', (m) => m.fit(x, oneHot, { batchSize: 0, verbose: 0 }), 'fit: expected `batchSize` to be a positive integer, received 0'],
