@@ -38,7 +38,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/runtimes/**'],
           pool: 'forks',
-          execArgv,
+          // --expose-gc: the dispose test checks that a disposed model's memory can be collected.
+          execArgv: [...execArgv, '--expose-gc'],
         },
       },
       {

@@ -87,7 +87,7 @@ export class Sequential {
     try {
       for (const layer of options.layers ?? []) this.state.attach(layer);
       const shape = this.state.layers[0]?.declaredInputShape;
-      if (shape !== undefined) this.state.build(shape);
+      if (shape !== undefined) this.state.build(shape, 'Sequential');
     } catch (e) {
       this.state.dispose();
       throw e;
@@ -206,8 +206,8 @@ export class Sequential {
     const xt = readTable('evaluate', 'x', x);
     s.checkInputShape('evaluate', 'x', xt.sampleShape);
     const yt = readTargets('evaluate', 'y', y, s.compiled.loss.kind, outputUnitsFor('evaluate', s, xt.sampleShape), xt.rows);
-    s.ensureBuilt(xt.sampleShape);
-    const chunk = s.ensureBatchRoom(batchSize, xt.rows);
+    s.ensureBuilt(xt.sampleShape, 'evaluate');
+    const chunk = s.ensureBatchRoom(batchSize, xt.rows, 'evaluate');
     return evaluateTables(s, xt, yt, chunk);
   }
 
@@ -224,7 +224,7 @@ export class Sequential {
     }
     const xt = readTable('predict', 'x', x);
     s.checkInputShape('predict', 'x', xt.sampleShape);
-    const chunk = s.ensureBatchRoom(batchSize, xt.rows);
+    const chunk = s.ensureBatchRoom(batchSize, xt.rows, 'predict');
     const plan = s.plan!;
     const N = plan.outSize;
     const out = new Float32Array(xt.rows * N);

@@ -6,7 +6,9 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossSpec } from '../losses.js';
-import type { Shape } from '../layers/layer.js';
+import { shapeSize, type LayerBuild, type Shape } from '../layers/layer.js';
+import { MAX_MEMORY_BYTES } from '../model/memory_budget.js';
+import { planFloats } from '../model/plan.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
 import { describe, ownedBy, SinewError } from '../errors.js';
@@ -113,6 +115,7 @@ export function checkArtifacts(artifacts: unknown, owner: string, specsName: str
   const bytes = readWeightData(root.get('weightData'));
   const offsets = layoutWeightData(specs, bytes.length, new Untrusted(undefined, dataName, owner));
   const expected: Expected[] = [];
+  const builds: LayerBuild[] = [];
   let shape: Shape = blueprint.inputShape;
   blueprint.layers.forEach((layer, li) => {
     let build;
@@ -123,8 +126,15 @@ export function checkArtifacts(artifacts: unknown, owner: string, specsName: str
       throw new SinewError(`${owner}: \`modelTopology\` does not describe a model sinew can build: ${(e as Error).message}`);
     }
     build.weights.forEach((w, index) => expected.push({ layer, param: w.name, index, shape: w.shape, trainable: w.trainable && layer.trainable }));
+    builds.push(build);
     shape = build.outputShape;
   });
+  // Before any byte is read: the memory the model needs to run one row (a hostile file's layers of
+  // 2^20 units would ask for gigabytes at the first predict).
+  const oneRow = planFloats(builds, shapeSize(blueprint.inputShape), shapeSize(shape), { batchCap: 1, trainRows: 0, valRows: 0, yWidth: shapeSize(shape), slotCount: 2 }) * 4;
+  if (oneRow > MAX_MEMORY_BYTES) {
+    root.get('modelTopology').fail(`a model that fits in WebAssembly's 4 GB`, `one that needs ${(oneRow / 1e9).toFixed(1)} GB to run a single row`);
+  }
   const specAt = (i: number) => new Untrusted(specs[i], `${specsName}[${i}]`, owner);
   const fileName = new Map<Expected, string>();
   specs.forEach((spec, i) => {

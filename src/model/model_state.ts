@@ -12,7 +12,9 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { describe, SinewError } from '../errors.js';
 import { deriveSeed, Rng } from '../random.js';
 import { LIMITS } from '../layers/limits.js';
+import { checkTopmost, joinBackend, leaveBackend } from './backend_users.js';
 import { Engine } from './engine.js';
+import { checkPlanFits } from './memory_budget.js';
 import { readWeightTensor, type WeightInput } from './weights.js';
 import { layoutPlan, planFits, type Layout, type Plan, type PlanSize, type TensorEntry } from './plan.js';
 
@@ -32,7 +34,6 @@ export interface WeightTensor {
 const SIZE0: PlanSize = { batchCap: 0, trainRows: 0, valRows: 0, yWidth: 0, slotCount: 0 };
 
 export class ModelState implements LayerOwner {
-  readonly engine: Engine;
   readonly layers: Layer[] = [];
   /** Each layer's build for the current input shape (empty until the input shape is known). */
   builds: LayerBuild[] = [];
@@ -49,16 +50,29 @@ export class ModelState implements LayerOwner {
   disposed = false;
   private slotsOwner: Optimizer | null = null;
   private readonly baseMark: number;
+  private readonly user: ReturnType<typeof joinBackend>;
+  /** Dropped at dispose, so the instance and its memory can be collected while the model object lives on. */
+  private current: { backend: Backend; engine: Engine } | null;
   private readonly warned = new Set<string>();
 
   constructor(
-    readonly backend: Backend,
+    backend: Backend,
     readonly name: string,
     readonly seed: number,
   ) {
-    this.baseMark = backend.arena.mark();
+    this.user = joinBackend(backend, name);
+    this.baseMark = this.user.baseMark;
     this.streamSeed = deriveSeed(seed, 0x0f17);
-    this.engine = new Engine(backend.kernels, () => backend.arena.heap(), this.layers);
+    this.current = { backend, engine: new Engine(backend.kernels, () => backend.arena.heap(), this.layers) };
+  }
+
+  get backend(): Backend {
+    if (this.current === null) throw new SinewError('sinew: this model was disposed');
+    return this.current.backend;
+  }
+  get engine(): Engine {
+    if (this.current === null) throw new SinewError('sinew: this model was disposed');
+    return this.current.engine;
   }
 
   // ---- layers and shapes ---------------------------------------------------------------------
@@ -105,7 +119,7 @@ export class ModelState implements LayerOwner {
   }
 
   /** Builds every layer for this input shape and lays out a plan (initialising new weights). */
-  build(inputShape: Shape): void {
+  build(inputShape: Shape, owner = 'add'): void {
     let s = inputShape;
     const builds = this.layers.map((layer, i) => {
       const b = layer.build(s, i === this.layers.length - 1);
@@ -113,7 +127,7 @@ export class ModelState implements LayerOwner {
       return b;
     });
     const units = shapeSize(s);
-    this.replan({ ...(this.plan ?? SIZE0), yWidth: this.compiled ? (this.compiled.loss.kind === 'sparseCce' ? 1 : units) : 0 }, { builds, inputShape, trainable: this.layers.map((l) => l.trainable) });
+    this.replan({ ...(this.plan ?? SIZE0), yWidth: this.compiled ? (this.compiled.loss.kind === 'sparseCce' ? 1 : units) : 0 }, { builds, inputShape, trainable: this.layers.map((l) => l.trainable) }, owner);
     this.builds = builds;
     this.inputShape = inputShape;
     this.layers.forEach((layer, i) => {
@@ -122,21 +136,21 @@ export class ModelState implements LayerOwner {
     });
   }
 
-  ensureBuilt(inputShape: Shape): void {
-    if (this.inputShape === undefined) this.build(inputShape);
+  ensureBuilt(inputShape: Shape, owner = 'fit'): void {
+    if (this.inputShape === undefined) this.build(inputShape, owner);
   }
 
   /** LayerOwner: a layer was frozen or unfrozen; its weights move between blocks. */
   trainableChanged(layer: Layer): void {
     if (this.disposed) throw new SinewError(`${layer.className} '${layer.name}': its model was disposed`);
     if (this.busy) throw new SinewError(`${layer.className} '${layer.name}': \`trainable\` cannot change while fit is running; stop fit first`);
-    if (this.plan) this.replan({ ...this.plan }, { ...this.plan.layout, trainable: this.layers.map((l) => l.trainable) });
+    if (this.plan) this.replan({ ...this.plan }, { ...this.plan.layout, trainable: this.layers.map((l) => l.trainable) }, `${layer.className} '${layer.name}'`);
   }
 
   // ---- the plan --------------------------------------------------------------------------------
 
   /** Makes sure the plan has room for `size` (re-planning only when it must). */
-  ensurePlan(size: Partial<PlanSize>): Plan {
+  ensurePlan(size: Partial<PlanSize>, owner = 'fit'): Plan {
     const current = this.plan ?? { ...SIZE0 };
     const want: PlanSize = {
       batchCap: Math.max(current.batchCap, size.batchCap ?? 0),
@@ -145,15 +159,15 @@ export class ModelState implements LayerOwner {
       yWidth: size.yWidth ?? current.yWidth,
       slotCount: size.slotCount ?? current.slotCount,
     };
-    if (!planFits(this.plan, want)) this.replan(want, this.plan?.layout ?? this.currentLayout());
+    if (!planFits(this.plan, want)) this.replan(want, this.plan?.layout ?? this.currentLayout(), owner);
     return this.plan!;
   }
 
   /** Room for batches of min(batchSize, rows) rows; returns the chunk to use (≤ the plan's capacity). */
-  ensureBatchRoom(batchSize: number, rows: number): number {
+  ensureBatchRoom(batchSize: number, rows: number, owner: string): number {
     const yWidth = this.compiled ? this.yWidthFor(this.compiled.loss) : undefined;
     const cap = this.plan?.batchCap ?? 0;
-    const plan = this.ensurePlan({ batchCap: cap > 0 ? 0 : Math.min(batchSize, rows), yWidth });
+    const plan = this.ensurePlan({ batchCap: cap > 0 ? 0 : Math.min(batchSize, rows), yWidth }, owner);
     return Math.min(batchSize, plan.batchCap);
   }
 
@@ -167,9 +181,13 @@ export class ModelState implements LayerOwner {
   }
 
   /** Lays out a new plan: weights and slots are copied out, the arena reset, and copied back. */
-  private replan(size: PlanSize, layout: Layout): void {
+  private replan(size: PlanSize, layout: Layout, owner: string): void {
     const arena = this.backend.arena;
     const old = this.plan;
+    // Refused before anything changes: a lower model on a shared backend, or a plan beyond 4 GiB.
+    checkTopmost(this.backend, this.user, owner);
+    const builds = layout.builds;
+    checkPlanFits(owner, builds, shapeSize(layout.inputShape), shapeSize(builds[builds.length - 1].outputShape), size, old, this.baseMark);
     const heapBefore = arena.heap();
     // slice: a same-type copy (a plain memcpy), whatever the heap's float width.
     const saved = new Map<string, { values: Float32Array | Float64Array; slots: (Float32Array | Float64Array)[] }>();
@@ -186,6 +204,9 @@ export class ModelState implements LayerOwner {
       // Memory could not grow: lay the previous plan out again (it fitted before) and restore it.
       arena.release(this.baseMark);
       if (old) this.restore(layoutPlan(arena, this.layers.slice(0, old.layout.builds.length), old.layout, old), saved, keepSlots);
+      if (e instanceof SinewError && e.owner === 'sinew') {
+        throw new SinewError(`${owner}: ${e.detail}; the runtime gave no more memory, and the model is as it was (use a smaller batchSize, or fewer rows per fit call)`, { cause: e });
+      }
       throw e;
     }
     this.restore(plan, saved, keepSlots);
@@ -350,12 +371,13 @@ export class ModelState implements LayerOwner {
     }
   }
 
-  /** Releases the model's memory. */
+  /** Releases the model's memory and drops its backend, so the instance and its memory can be collected. */
   dispose(): void {
-    this.backend.arena.release(this.baseMark);
+    if (this.current) leaveBackend(this.current.backend, this.user);
     if (this.compiled) this.compiled.optimizer.boundTo = null;
     for (const layer of this.layers) layer.owner = null;
     this.plan = undefined;
+    this.current = null;
     this.disposed = true;
   }
 }

@@ -14,8 +14,8 @@ export function computeGradients(model: ModelState, x: MatrixLike, y: TargetLike
   const xt = readTable('computeGradients', 'x', x);
   model.checkInputShape('computeGradients', 'x', xt.sampleShape);
   const yt = readTargets('computeGradients', 'y', y, model.compiled.loss.kind, outputUnitsFor('computeGradients', model, xt.sampleShape), xt.rows);
-  model.ensureBuilt(xt.sampleShape);
-  const plan = model.ensurePlan({ batchCap: xt.rows, yWidth: model.yWidthFor(model.compiled.loss) });
+  model.ensureBuilt(xt.sampleShape, 'computeGradients');
+  const plan = model.ensurePlan({ batchCap: xt.rows, yWidth: model.yWidthFor(model.compiled.loss) }, 'computeGradients');
   const heap = model.backend.arena.heap();
   copyRows(xt, heap, plan.xBatch >> 2, 0, xt.rows);
   copyRows(yt, heap, plan.yBatch >> 2, 0, xt.rows);
