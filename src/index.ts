@@ -4,6 +4,7 @@
 export { init, backendName, type InitOptions } from './runtime/init.js';
 export { SinewError } from './errors.js';
 export type { Matrix } from './matrix.js';
+export { argMax, toArray, accuracy } from './predictions.js';
 
 export { Sequential, type SequentialOptions, type CompileArgs, type WeightTensor, type WeightInput, type WeightInfo } from './api/sequential.js';
 export { Layer, type BaseLayerOptions, type Shape, type LayerBuild, type WeightDecl, type BufferDecl, type LayerBuffers } from './layers/layer.js';

@@ -17,10 +17,11 @@ import { ModelState, type WeightTensor } from '../model/model_state.js';
 import type { TensorEntry } from '../model/plan.js';
 import { formatSummary } from '../model/summary.js';
 import type { WeightInput } from '../model/weights.js';
-import { copyRows, readTable, readTargets, type MatrixLike, type TargetLike } from '../train/data.js';
+import { copyRows, readTable, readTargets, type MatrixLike, type Table, type TargetLike } from '../train/data.js';
 import { evaluateTables } from '../train/evaluate.js';
 import { outputUnitsFor, runFit, type FitOptions } from '../train/fit.js';
 import { computeGradients } from '../train/gradients.js';
+import { testOnBatch, trainOnBatch } from '../train/on_batch.js';
 import type { History } from '../train/history.js';
 import type { ModelArtifacts } from '../io/artifacts.js';
 import { modelToArtifacts, saveModel, type SaveOptions, type SaveResult, type SaveTarget } from '../io/save.js';
@@ -217,14 +218,24 @@ export class Sequential {
     s.checkUsable('predict');
     checkOptionKeys('predict', options, ['batchSize']);
     const batchSize = checkInteger('predict', 'batchSize', options.batchSize ?? 32);
-    if (s.layers.length === 0) throw new SinewError('predict: the model has no layers; add layers first');
+    const xt = this.readPredictInput('predict', x);
+    return this.predictTable(xt, s.ensureBatchRoom(batchSize, xt.rows, 'predict'));
+  }
+
+  private readPredictInput(owner: string, x: MatrixLike): Table {
+    const s = this.state;
+    if (s.layers.length === 0) throw new SinewError(`${owner}: the model has no layers; add layers first`);
     if (s.inputShape === undefined) {
       // Predicting with weights nobody trained or set is almost surely a mistake (Keras would silently build).
-      throw new SinewError('predict: the input size is not known yet, so the model has no weights; give the first layer `inputDim` (or `inputShape`), or call fit first');
+      throw new SinewError(`${owner}: the input size is not known yet, so the model has no weights; give the first layer \`inputDim\` (or \`inputShape\`), or call fit first`);
     }
-    const xt = readTable('predict', 'x', x);
-    s.checkInputShape('predict', 'x', xt.sampleShape);
-    const chunk = s.ensureBatchRoom(batchSize, xt.rows, 'predict');
+    const xt = readTable(owner, 'x', x);
+    s.checkInputShape(owner, 'x', xt.sampleShape);
+    return xt;
+  }
+
+  private predictTable(xt: Table, chunk: number): Matrix {
+    const s = this.state;
     const plan = s.plan!;
     const N = plan.outSize;
     const out = new Float32Array(xt.rows * N);
@@ -235,6 +246,22 @@ export class Sequential {
       out.set(s.backend.arena.heap().subarray(y, y + m * N), start * N);
     }
     return { data: out, shape: [xt.rows, ...plan.outputShape] as Matrix['shape'] };
+  }
+
+  /** One training step on exactly these rows (Keras train_on_batch): the batch's loss and metrics, computed before the update. */
+  trainOnBatch(x: MatrixLike, y: TargetLike): Record<string, number> {
+    return trainOnBatch(this.state, x, y);
+  }
+  /** Loss and metrics on exactly these rows as one batch, in inference mode (Keras test_on_batch). */
+  testOnBatch(x: MatrixLike, y: TargetLike): Record<string, number> {
+    return testOnBatch(this.state, x, y);
+  }
+  /** Outputs for exactly these rows as one batch (Keras predict_on_batch). */
+  predictOnBatch(x: MatrixLike): Matrix {
+    this.state.checkUsable('predictOnBatch');
+    const xt = this.readPredictInput('predictOnBatch', x);
+    this.state.ensurePlan({ batchCap: xt.rows }, 'predictOnBatch');
+    return this.predictTable(xt, xt.rows);
   }
 
   /** A Keras-like table of the layers, output shapes and parameter counts (print it with console.log). */

@@ -15,6 +15,7 @@ import { LIMITS } from '../layers/limits.js';
 import { checkTopmost, joinBackend, leaveBackend } from './backend_users.js';
 import { Engine } from './engine.js';
 import { checkPlanFits } from './memory_budget.js';
+import { pairingWarnings } from './pairing.js';
 import { readWeightTensor, type WeightInput } from './weights.js';
 import { layoutPlan, planFits, type Layout, type Plan, type PlanSize, type TensorEntry } from './plan.js';
 
@@ -330,7 +331,7 @@ export class ModelState implements LayerOwner {
   /** Throws if disposed or (for state-changing calls) while fit runs. */
   checkUsable(what: string): void {
     if (this.disposed) throw new SinewError(`${what}: this model was disposed`);
-    if (this.busy && (what === 'add' || what === 'compile' || what === 'fit')) throw new SinewError(`${what}: not allowed while fit is running`);
+    if (this.busy && (what === 'add' || what === 'compile' || what === 'fit' || what === 'trainOnBatch')) throw new SinewError(`${what}: not allowed while fit is running`);
   }
 
   requireBuilt(what: string): void {
@@ -349,25 +350,15 @@ export class ModelState implements LayerOwner {
     }
   }
 
-  /** console.warn once per model for likely mistakes in the loss/activation pairing. */
+  /** console.warn once per model for likely mistakes in the loss/activation pairing (pairing.ts). */
   warnPairing(): void {
     const c = this.compiled;
-    const units = this.outputUnits();
-    if (!c || units === undefined || this.layers.length === 0) return;
-    const act = this.layers[this.layers.length - 1].outputActivation();
-    const warn = (k: string, message: string) => {
-      if (this.warned.has(k)) return;
-      this.warned.add(k);
+    const shape = this.outputShape();
+    if (!c || shape === undefined || this.layers.length === 0) return;
+    for (const { key, message } of pairingWarnings(c.loss, this.layers[this.layers.length - 1].outputActivation(), shape)) {
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
       console.warn(`sinew: ${message}`);
-    };
-    if ((c.loss.kind === 'cce' || c.loss.kind === 'sparseCce') && units === 1) {
-      warn('cce1', `'${c.loss.name}' on a single output unit is almost surely a mistake (one class: the loss is constant); for two classes use one sigmoid unit with 'binaryCrossentropy'`);
-    }
-    if (c.loss.kind === 'bce' && act?.kind === 'softmax' && units === 1) {
-      warn('softmax1', `softmax over a single unit always outputs 1, so 'binaryCrossentropy' cannot train it; use activation 'sigmoid'`);
-    }
-    if (c.loss.fromLogits && (act?.kind === 'softmax' || act?.name === 'sigmoid')) {
-      warn('logits', `loss '${c.loss.name}' has fromLogits: true but the last layer applies '${act.name}'; the activation is applied twice`);
     }
   }
 

@@ -57,7 +57,6 @@ export function optimizerSchema(learningRate: number, own: OptionSchema): Option
 
 export abstract class Optimizer {
   abstract readonly name: string;
-  readonly learningRate: number;
   readonly clipNorm: number | undefined;
   readonly globalClipNorm: number | undefined;
   readonly clipValue: number | undefined;
@@ -66,7 +65,8 @@ export abstract class Optimizer {
   /** @internal the model whose arena holds this optimizer's slots. */
   boundTo: object | null = null;
   /** Every option with its default filled in, in schema order. */
-  private readonly values: Readonly<Record<string, number | boolean | undefined>>;
+  private readonly values: Record<string, number | boolean | undefined>;
+  private readonly owner: string;
 
   protected constructor(
     owner: string,
@@ -89,13 +89,24 @@ export abstract class Optimizer {
       }
     }
     this.values = values;
-    this.learningRate = values.learningRate as number;
+    this.owner = owner;
     this.clipNorm = values.clipNorm as number | undefined;
     this.globalClipNorm = values.globalClipNorm as number | undefined;
     this.clipValue = values.clipValue as number | undefined;
     if (this.clipNorm !== undefined && this.globalClipNorm !== undefined) {
       throw new SinewError(`${owner}: set only one of \`clipNorm\` (per tensor) and \`globalClipNorm\` (whole model), received both (${this.clipNorm}, ${this.globalClipNorm})`);
     }
+  }
+
+  /** The step size. Settable between steps, as Keras users set `optimizer.learning_rate` (checked as at construction). */
+  get learningRate(): number {
+    return this.values.learningRate as number;
+  }
+  set learningRate(value: number) {
+    const spec = this.schema.learningRate as { min?: number; minOpen?: boolean };
+    const n = checkNumber(this.owner, 'learningRate', value, { min: spec.min, minOpen: spec.minOpen });
+    if (Math.abs(n) > FLOAT32_MAX) throw new SinewError(`${this.owner}: expected \`learningRate\` to be finite in float32 (at most 3.4e38), received ${n}`);
+    this.values.learningRate = n;
   }
 
   /** An option's value (defaults filled in). */

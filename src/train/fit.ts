@@ -23,6 +23,10 @@ export interface FitOptions {
   validationSplit?: number;
   /** [xVal, yVal]; takes precedence over validationSplit. */
   validationData?: [MatrixLike, TargetLike];
+  /** Validate every N epochs (an integer), or after the listed epochs (1-based, as Keras); default 1. */
+  validationFreq?: number | number[];
+  /** Rows per validation batch; default batchSize. */
+  validationBatchSize?: number;
   /** Shuffle the training rows every epoch; default true. */
   shuffle?: boolean;
   /**
@@ -43,7 +47,7 @@ export interface FitOptions {
   callbacks?: Callback[] | Callback;
 }
 
-const KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'initialEpoch', 'verbose', 'callbacks'];
+const KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'validationFreq', 'validationBatchSize', 'shuffle', 'seed', 'initialEpoch', 'verbose', 'callbacks'];
 
 
 interface Prepared {
@@ -58,6 +62,9 @@ interface Prepared {
   y: Table;
   nTrain: number;
   val: { x: Table; y: Table; from: number; rows: number } | undefined;
+  /** Whether epoch e (0-based) validates. */
+  validates: (epoch: number) => boolean;
+  validationBatchSize: number;
 }
 
 /** Everything fit checks, before any state changes. */
@@ -102,7 +109,20 @@ function prepare(model: ModelState, x: unknown, y: unknown, options: FitOptions)
     if (nTrain < 1 || rows < 1) throw new SinewError(`fit: \`validationSplit\` ${split} of ${xt.rows} rows leaves ${nTrain} training and ${rows} validation rows; both need at least one`);
     val = { x: xt, y: yt, from: nTrain, rows };
   }
-  return { epochs, batchSize, shuffle, verbose, seed, initialEpoch, callbacks, x: xt, y: yt, nTrain, val };
+  const validationBatchSize = checkInteger('fit', 'validationBatchSize', options.validationBatchSize ?? batchSize);
+  return { epochs, batchSize, shuffle, verbose, seed, initialEpoch, callbacks, x: xt, y: yt, nTrain, val, validates: readValidationFreq(options.validationFreq), validationBatchSize };
+}
+
+/** Keras validation_freq: an integer N (every N-th epoch) or a list of 1-based epoch numbers. */
+function readValidationFreq(freq: unknown): (epoch: number) => boolean {
+  if (freq === undefined) return () => true;
+  if (Array.isArray(freq)) {
+    const epochs = new Set(freq.map((e, i) => checkInteger('fit', `validationFreq[${i}]`, e)));
+    return (epoch) => epochs.has(epoch + 1);
+  }
+  if (typeof freq !== 'number') throw new SinewError(`fit: expected \`validationFreq\` to be a positive integer or a list of epoch numbers, received ${describe(freq)}`);
+  const n = checkInteger('fit', 'validationFreq', freq);
+  return (epoch) => (epoch + 1) % n === 0;
 }
 
 /** Await only real promises, so synchronous hooks cost no microtask. */
@@ -124,8 +144,9 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
   model.ensureBuilt(p.x.sampleShape);
   model.warnPairing();
   const yWidth = model.yWidthFor(loss);
+  const valCap = p.val ? Math.min(p.validationBatchSize, p.val.rows) : 0;
   const plan = model.ensurePlan({
-    batchCap: Math.min(p.batchSize, p.nTrain),
+    batchCap: Math.max(Math.min(p.batchSize, p.nTrain), valCap),
     trainRows: p.nTrain,
     valRows: p.val?.rows ?? 0,
     yWidth,
@@ -225,7 +246,7 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
       }
       const logs: Logs = { loss: lossSum / seen };
       metrics.forEach((metric, j) => (logs[metric.key] = metricSums[j] / seen));
-      if (p.val) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, plan.batchCap, valSums, 'val_'));
+      if (p.val && p.validates(epoch)) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, valCap, valSums, 'val_'));
       history.record(epoch, logs);
       for (let i = 0; i < layers.length; i++) if (trainedLayers[i]) history.gradNorm[i].push(normSums[i] / batches);
       if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));

@@ -19,7 +19,7 @@ describe('values', () => {
   it.each([['1'], [true], [null], [''], [new Date(5)], ['0x10']])('setWeights refuses %j instead of converting it', (bad) => {
     const m = small();
     const before = m.getWeights();
-    expect(() => m.setWeights([[[1, 2], [3, bad as number]], [0, 0]])).toThrow(/^setWeights: expected weights\[0\] \(d\/kernel\) to hold finite numbers, received .* at index 3$/);
+    expect(() => m.setWeights([[[1, 2], [3, bad as unknown as number]], [0, 0]])).toThrow(/^setWeights: expected weights\[0\] \(d\/kernel\) to hold finite numbers, received .* at index 3$/);
     expect(m.getWeights()).toEqual(before);
   });
 
