@@ -19,9 +19,9 @@ interface Task {
 function prepared(load: () => datasets.Dataset, classes: number, seed: number) {
   return () => {
     const d = load();
-    const split = datasets.trainTestSplit(d.x, d.y, { testFraction: 0.2, seed });
-    const s = datasets.standardize(split.xTrain, split.xTest);
-    return { xTrain: s.train, yTrain: datasets.toOneHot(split.yTrain, classes), xTest: s.others[0], yTest: datasets.toOneHot(split.yTest, classes), labels: split.yTest };
+    const split = datasets.trainTestSplit(d.x, d.y, { testSize: 0.2, seed });
+    const { train, test } = datasets.standardize(split.xTrain, split.xTest);
+    return { xTrain: train, yTrain: datasets.toOneHot(split.yTrain, classes), xTest: test, yTest: datasets.toOneHot(split.yTest, classes), labels: split.yTest };
   };
 }
 

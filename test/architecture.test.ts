@@ -16,7 +16,7 @@ const RANK: Record<string, number> = {
   backend: 1,
   shared: 2, // errors, random, activations, initializers, regularizers, losses, metrics, matrix, version
   runtime: 3,
-  datasets: 3,
+  datasets: 7, // the shipped data and their helpers, which read data as fit does (train/data.ts)
   layers: 4,
   optimizers: 4,
   model: 5,

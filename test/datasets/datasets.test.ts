@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBreastCancer, loadDiabetes, loadDigits, loadIris, standardize, toOneHot, trainTestSplit } from '../../src/datasets/index.js';
+import { loadBreastCancer, loadDiabetes, loadDigits, loadIris } from '../../src/datasets/index.js';
 
 describe('shipped data sets', () => {
   it('iris has 150 rows of 4 features, 50 of each of 3 classes, and its first row as published', () => {
@@ -35,34 +35,5 @@ describe('shipped data sets', () => {
     expect(d.y.data[0]).toBe(151);
     expect(Math.min(...d.y.data)).toBe(25);
     expect(Math.max(...d.y.data)).toBe(346);
-  });
-});
-
-describe('data preparation', () => {
-  it('toOneHot writes a single 1 per row at the class id and rejects ids out of range', () => {
-    const oh = toOneHot({ data: new Float32Array([2, 0]), shape: [2, 1] }, 3);
-    expect(Array.from(oh.data)).toEqual([0, 0, 1, 1, 0, 0]);
-    expect(() => toOneHot({ data: new Float32Array([3]), shape: [1, 1] }, 3)).toThrow(/integers in \[0, 2\], received 3 at row 0/);
-  });
-
-  it('trainTestSplit is a seeded permutation: disjoint, complete, reproducible, different for another seed', () => {
-    const n = 50;
-    const x = { data: Float32Array.from({ length: n }, (_, i) => i), shape: [n, 1] as [number, number] };
-    const a = trainTestSplit(x, x, { testFraction: 0.2, seed: 7 });
-    const b = trainTestSplit(x, x, { testFraction: 0.2, seed: 7 });
-    const c = trainTestSplit(x, x, { testFraction: 0.2, seed: 8 });
-    expect(a.xTest.shape).toEqual([10, 1]);
-    expect([...a.xTrain.data, ...a.xTest.data].sort((p, q) => p - q)).toEqual(Array.from({ length: n }, (_, i) => i));
-    expect(Array.from(a.yTest.data)).toEqual(Array.from(a.xTest.data));
-    expect(Array.from(b.xTest.data)).toEqual(Array.from(a.xTest.data));
-    expect(Array.from(c.xTest.data)).not.toEqual(Array.from(a.xTest.data));
-  });
-
-  it('standardize uses the training statistics for every matrix it is given', () => {
-    const train = { data: new Float32Array([1, 10, 3, 10]), shape: [2, 2] as [number, number] };
-    const test = { data: new Float32Array([5, 10]), shape: [1, 2] as [number, number] };
-    const s = standardize(train, test);
-    expect(Array.from(s.train.data)).toEqual([-1, 0, 1, 0]); // column 2 is constant: centred, not scaled
-    expect(Array.from(s.others[0].data)).toEqual([3, 0]); // (5 − 2) / 1
   });
 });

@@ -22,8 +22,8 @@ function accuracy(pred: Matrix, ids: Matrix): number {
 
 describe.each(MODEL_BACKENDS)('ten sigmoid layers on digits, %s', (backend) => {
   const ds = datasets.loadDigits();
-  const split = datasets.trainTestSplit(ds.x, ds.y, { testFraction: 0.2, seed: 0 });
-  const { train, others } = datasets.standardize(split.xTrain, split.xTest);
+  const split = datasets.trainTestSplit(ds.x, ds.y, { testSize: 0.2, seed: 0 });
+  const { train, test } = datasets.standardize(split.xTrain, split.xTest);
 
   async function run(withBatchNorm: boolean) {
     const model = new Sequential({ seed: 1, backend: backendFor(backend) });
@@ -35,7 +35,7 @@ describe.each(MODEL_BACKENDS)('ten sigmoid layers on digits, %s', (backend) => {
     model.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     const history = await model.fit(train, split.yTrain, { epochs: 20, batchSize: 32, verbose: 0 });
     const norms = history.gradNorm.filter((g) => g.length > 0);
-    const result = { accuracy: accuracy(model.predict(others[0]), split.yTest), first: norms[0][0], last: norms[norms.length - 1][0] };
+    const result = { accuracy: accuracy(model.predict(test), split.yTest), first: norms[0][0], last: norms[norms.length - 1][0] };
     model.dispose();
     return result;
   }
