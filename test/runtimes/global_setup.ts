@@ -49,7 +49,7 @@ function expectFreshBuild(): void {
 export default async function setup(project: TestProject): Promise<() => void> {
   expectFreshBuild();
   const dir = mkdtempSync(join(tmpdir(), 'sinew-runtimes-'));
-  // --ignore-scripts: the build was checked above; `prepare` would rebuild everything again.
+  // --ignore-scripts: the build was checked above; `prepack` would rebuild everything again.
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })) as [{ filename: string; version: string }];
   const tarball = join(dir, packed[0].filename);
 
