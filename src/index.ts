@@ -29,6 +29,7 @@ export { ACTIVATION_NAMES, type ActivationSpec } from './activations.js';
 export { LOSS_NAMES, type LossSpec } from './losses.js';
 
 export { EarlyStopping, type Callback, type EarlyStoppingOptions } from './train/callbacks.js';
+export { LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN, type ReduceLROnPlateauOptions } from './train/lr_callbacks.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './api/model_checkpoint.js';
 export { History, type Logs } from './train/history.js';
 export type { FitOptions } from './train/fit.js';
@@ -42,6 +43,9 @@ export type { WeightSpec } from './io/weights.js';
 export * as datasets from './datasets/index.js';
 
 import { Sequential, type SequentialOptions } from './api/sequential.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
+import { LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN, type ReduceLROnPlateauOptions } from './train/lr_callbacks.js';
+import { ModelCheckpoint, type ModelCheckpointOptions } from './api/model_checkpoint.js';
 import * as inits from './initializers.js';
 import * as regs from './regularizers.js';
 
@@ -58,6 +62,15 @@ export const initializers = {
 };
 /** TF.js spelling: `regularizers.l2({ l2: 1e-4 })`. */
 export const regularizers = { l1: regs.l1, l2: regs.l2, l1l2: regs.l1l2 };
+
+/** TF.js spelling: `callbacks.earlyStopping({ patience: 3 })`, and the same for the other callbacks. */
+export const callbacks = {
+  earlyStopping: (options?: EarlyStoppingOptions) => new EarlyStopping(options),
+  reduceLROnPlateau: (options?: ReduceLROnPlateauOptions) => new ReduceLROnPlateau(options),
+  learningRateScheduler: (schedule: (epoch: number, learningRate: number) => number) => new LearningRateScheduler(schedule),
+  terminateOnNaN: () => new TerminateOnNaN(),
+  modelCheckpoint: (target: ConstructorParameters<typeof ModelCheckpoint>[0], options?: ModelCheckpointOptions) => new ModelCheckpoint(target, options),
+};
 
 /** TF.js spelling: `sequential({ layers: [...] })` builds a Sequential. */
 export function sequential(options: SequentialOptions = {}): Sequential {

@@ -11,6 +11,8 @@ export interface CallbackModel {
   stopTraining: boolean;
   getWeights(): { data: Float32Array; shape: number[] }[];
   setWeights(weights: readonly { data: ArrayLike<number>; shape: readonly number[] }[]): void;
+  /** The compiled optimizer (LearningRateScheduler, ReduceLROnPlateau set its learningRate). */
+  readonly optimizer?: { learningRate: number };
   /** The model's save (its target and options are io's SaveTarget and SaveOptions). */
   save(target: unknown, options?: { includeOptimizer?: boolean }): Promise<unknown>;
 }

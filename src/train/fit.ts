@@ -178,6 +178,7 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
   const wantsBatchEnd = p.callbacks.some((c) => c.onBatchEnd);
   const wantsBatchBegin = p.callbacks.some((c) => c.onBatchBegin);
+  const terminateOnNaN = p.callbacks.some((c) => (c as { terminatesOnNaN?: boolean }).terminatesOnNaN === true);
   const inDim = plan.inSize;
 
   model.busy = true;
@@ -220,7 +221,12 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
           yp = plan.trainY + start * yWidth * 4;
         }
         const batchLoss = engine.forwardLoss(xp, yp, m, true) + engine.regularization();
-        if (!Number.isFinite(batchLoss)) throw nonFinite(model, 'loss', batchLoss, epoch, b);
+        if (!Number.isFinite(batchLoss)) {
+          if (!terminateOnNaN) throw nonFinite(model, 'loss', batchLoss, epoch, b);
+          console.log(`Batch ${b}: invalid loss ${batchLoss}, terminating training`); // Keras TerminateOnNaN's line
+          model.stopTraining = true;
+          break;
+        }
         engine.addMetrics(metrics, yp, m, metricSums);
         engine.backward(yp, m);
         engine.addKernelGradNorms(normSums);
@@ -244,14 +250,15 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
         if (pause) await pause;
         if (model.stopTraining) break;
       }
+      if (seen === 0) break; // stopped (TerminateOnNaN) before any batch of this epoch counted
       const logs: Logs = { loss: lossSum / seen };
       metrics.forEach((metric, j) => (logs[metric.key] = metricSums[j] / seen));
       if (p.val && p.validates(epoch)) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, valCap, valSums, 'val_'));
-      history.record(epoch, logs);
       for (let i = 0; i < layers.length; i++) if (trainedLayers[i]) history.gradNorm[i].push(normSums[i] / batches);
       if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));
       lastLogs = logs;
       for (const cb of p.callbacks) await settle(cb.onEpochEnd?.(epoch, logs));
+      history.record(epoch, logs); // last, as Keras's History: what callbacks add to the logs (learning_rate) is kept
       if (model.stopTraining) break;
     }
     for (const cb of p.callbacks) await settle(cb.onTrainEnd?.(lastLogs));
