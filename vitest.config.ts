@@ -3,8 +3,8 @@ import type { BrowserCommand } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { relaxedFlag, report, results, ROOT, run, type ScenarioResult } from './test/runtimes/tools.js';
 
-// Three projects:
-//   unit      the unit tests in Node (`npm test` runs only this one)
+// Three projects, all run by `npm test` (`vitest run`), each also alone:
+//   unit      the unit tests in Node (`npm run test:unit`)
 //   runtimes  test/runtimes/*.test.ts: packs the package and runs one training scenario in Node
 //             20/22/24, Deno, Bun, workerd and a Vite-built page (`npm run test:runtimes`)
 //   browser   test/runtimes/browser/: the same scenario inside Debian's Chromium (`npm run test:browser`)

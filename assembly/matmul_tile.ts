@@ -6,8 +6,8 @@
 // Registers: V8 gives a function 15 SIMD registers. The tile keeps MR·2 accumulators, the two B
 // vectors of the current k and one A vector live, plus one temporary when multiply and add are
 // separate instructions: 6×8 fits with fused multiply-add (relaxed build, 15), 5×8 without (14).
-// Bigger tiles and an unrolled k-loop spill (FACTS.md); re-measured here, unrolling k by 2 took the
-// 6×8 tile from 41 to 25 GFLOP/s and the 5×8 one from 35 to 22.
+// Bigger tiles and an unrolled k-loop spill: unrolling k by 2 took the 6×8 tile from 41 to 25 GFLOP/s
+// and the 5×8 one from 35 to 22.
 
 import { madd } from './simd';
 

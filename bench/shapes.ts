@@ -1,7 +1,7 @@
 // Matrix-product shapes the benchmarks time: the layers of a 784-128-10 MLP (the MNIST model of the
 // notes) at batch 128 and 32, in the three forms one training step uses (forward A·B, dX = dZ·Wᵀ,
-// dW = Xᵀ·dZ). `target` is the single-thread GFLOP/s the WASM kernels are expected to reach (for the
-// machine in /work/shared/FACTS.md: ~60 GFLOP/s SIMD128 peak, ~68 with relaxed FMA).
+// dW = Xᵀ·dZ). `target` is the single-thread GFLOP/s the WASM kernels are expected to reach (set on a
+// Zen 5 at ~4.15 GHz: ~60 GFLOP/s SIMD128 peak, ~68 with relaxed FMA; BENCHMARKS.md has this machine's).
 
 export interface MatmulShape {
   M: number;

@@ -1,4 +1,4 @@
-// The training benchmark of issue 4 (`npm run bench:train`): sinew (WASM relaxed-SIMD, WASM SIMD128,
+// The training benchmark (`npm run bench:train`): sinew (WASM relaxed-SIMD, WASM SIMD128,
 // TypeScript backend) against TensorFlow.js 4.22 (wasm backend on one thread, cpu backend) on the
 // same synthetic MNIST-shaped data, models A = 784-128-10 and B = 784-512-256-10, Adam 1e-3, batch 128.
 // Each contender × model runs in its own child process (bench/train/child.ts) after the machine is

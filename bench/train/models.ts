@@ -53,7 +53,7 @@ export function forwardMacs(m: ModelSpec): number {
 }
 
 /**
- * FLOPs of one training row as issue 4 defines the effective rate: 2·(forward + two backward
+ * FLOPs of one training row as the effective rate counts them: 2·(forward + two backward
  * products) = 6·Σ K·N. This counts the first layer's input gradient dX = dZ·Wᵀ, which no
  * contender needs to compute; `neededTrainFlops` leaves it out.
  */
@@ -61,7 +61,7 @@ export function trainFlops(m: ModelSpec): number {
   return 6 * forwardMacs(m);
 }
 
-/** FLOPs a training row really needs: the issue's count minus the first layer's dX product. */
+/** FLOPs a training row really needs: that count minus the first layer's dX product. */
 export function neededTrainFlops(m: ModelSpec): number {
   return trainFlops(m) - 2 * m.inputs * m.layers[0].units;
 }

@@ -42,7 +42,7 @@ export function modelTable(id: ModelId, rows: Row[]): string {
   const ref = reference(rows);
   const out: string[] = [];
   out.push(
-    `**Model ${id}: ${spec.label}** — ${fmtInt(trainFlops(spec))} FLOP per training row by the issue's count ` +
+    `**Model ${id}: ${spec.label}** — ${fmtInt(trainFlops(spec))} FLOP per training row by the effective-rate count ` +
       `(6·ΣK·N), ${fmtInt(neededTrainFlops(spec))} needed (without the first layer's input gradient).`,
   );
   out.push('');

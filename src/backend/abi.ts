@@ -2,7 +2,7 @@
 // TypeScript twin (src/backend/js/). This file is the contract on the TypeScript side; the same
 // names, argument order and semantics are written on the AssemblyScript side in assembly/*.ts.
 //
-// Conventions (STYLE.md §5):
+// Conventions:
 // - Pointers (`y`, `x`, `w`, …) are byte offsets into one linear memory, 16-byte aligned when the
 //   arena hands them out (kernels must still accept any 4-byte aligned pointer). Counts are elements.
 // - Argument order: outputs, upstream gradient, saved inputs, dims, then scalars.

@@ -67,7 +67,7 @@ export async function initWith(options: InitOptions, load: ModuleLoader): Promis
   if (!hasWasmSimd()) {
     const why = 'this runtime does not support WebAssembly SIMD';
     if (choice === 'wasm') throw new SinewError(`init: backend 'wasm' was requested but ${why}; use init({ backend: 'auto' }) to fall back to TypeScript`);
-    console.warn(`sinew: ${why}; using the TypeScript backend (about 10-30x slower)`);
+    console.warn(`sinew: ${why}; using the TypeScript backend (37-41x slower than WebAssembly in the training benchmark)`);
     loaded = { name: 'js', create: () => createJsBackend() };
     return loaded.name;
   }

@@ -2,7 +2,7 @@
 // one value per epoch); the common names are also getters on the object (`history.loss`,
 // `history.val_loss`, `history.accuracy`, …, the same arrays), plus `history.epoch` and
 // `history.gradNorm[layerIndex][epoch]`: the mean over the epoch's batches of the L2 norm of that
-// layer's kernel gradient (after regularisation, before clipping; empty for layers without weights).
+// layer's kernel gradient (after regularisation, before clipping; [] for layers without trained weights).
 
 export type Logs = Record<string, number>;
 
@@ -19,7 +19,11 @@ export class History {
   readonly epoch: number[] = [];
   /** Metric name → values per epoch ('loss', 'val_loss', 'accuracy', 'val_accuracy', …). */
   readonly history: Record<string, number[]> = {};
-  /** gradNorm[layerIndex][epoch]: mean L2 norm of the layer's kernel gradient over the epoch's batches. */
+  /**
+   * gradNorm[layerIndex][epoch]: mean L2 norm of the layer's kernel gradient (its first trained weight)
+   * over the epoch's batches. `[]` for a layer without trained weights (Dropout, Activation, Flatten, a
+   * frozen layer), so the indices stay the layers' indices.
+   */
   readonly gradNorm: number[][];
 
   constructor(

@@ -1,5 +1,5 @@
 // Central finite differences in float64: d f / d x[i] ≈ (f(x + h·e_i) − f(x − h·e_i)) / 2h.
-// Pass when |num − ana| / max(1e-8, |num| + |ana|) < tol (STYLE.md §6: h = 1e-5, tol = 1e-6).
+// Pass when |num − ana| / max(1e-8, |num| + |ana|) < tol (h = 1e-5, tol = 1e-6 throughout the tests).
 
 export interface GradCheckOptions {
   h?: number;

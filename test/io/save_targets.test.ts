@@ -3,7 +3,7 @@
 // never the file-system root; a scheme save or loadModel does not support is an Error naming it and
 // the supported ones, in every runtime, never a folder called 'https:' or 'localstorage:';
 // 'downloads://name' in a page saves two browser downloads as TF.js does, and is refused elsewhere.
-// Also the issue's own repro of concurrent saves, through model.save.
+// Also concurrent saves to one directory, through model.save.
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -16,7 +16,7 @@ import { Rng } from '../../src/random.js';
  * each rounded to float32 in a different order by sinew and TF.js (a few ULP of values ≤ 1).
  */
 const PREDICT: Tolerance = { atol: 1e-5, rtol: 0 };
-/** Moving statistics after an epoch: the bound, relative, with an absolute floor for values near 0. */
+/** Moving statistics after an epoch: a relative bound, with an absolute floor for values near 0. */
 const STATS: Tolerance = { atol: 1e-6, rtol: 1e-5 };
 
 const N = 64;

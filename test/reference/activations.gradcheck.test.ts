@@ -6,7 +6,7 @@ import { heapIO } from '../helpers/heap_io.js';
 import { ACT } from '../../src/backend/abi.js';
 
 // Gradient checks on the float64 twin: each backward against central differences of its forward
-// (STYLE.md §6: h = 1e-5, relative error < 1e-6). A random projection w turns the vector function
+// (h = 1e-5, relative error < 1e-6). A random projection w turns the vector function
 // into a scalar, f(x) = Σ w·act(x), whose gradient is exactly activation_backward with dy = w.
 // Inputs stay at least 0.01 away from x = 0, the kink of relu, leakyRelu and elu.
 

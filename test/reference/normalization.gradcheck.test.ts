@@ -5,7 +5,7 @@ import { rng } from '../helpers/cases.js';
 import { heapIO } from '../helpers/heap_io.js';
 
 // Gradient checks of the normalization backward kernels on the float64 twin, against central
-// differences of their forward kernels (STYLE.md §6: h = 1e-5, relative error < 1e-6). A random
+// differences of their forward kernels (h = 1e-5, relative error < 1e-6). A random
 // projection w turns y into a scalar, L = Σ w·y, whose gradients are exactly the backward kernels'
 // outputs with dy = w. Training-mode batchnorm and layernorm recompute their statistics from the
 // perturbed x, so dx includes the paths through mean and variance.

@@ -1,4 +1,4 @@
-// Bad input: every mistake in the list throws an Error naming the argument, the expectation
+// Bad input: every mistake below throws an Error naming the argument, the expectation
 // and the received value, before any state changes — a model that saw a failed call trains exactly
 // like a fresh one. Likely-mistaken loss/activation pairings warn once.
 
