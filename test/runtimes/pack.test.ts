@@ -46,8 +46,9 @@ it('npm pack ships the ES modules, their types and both .wasm builds, and nothin
   expect(orphans.map((f) => f.path), 'dist/ files no module of src/ produces (npm run build prunes them)').toEqual([]);
 });
 
-// Budgets, in npm's kB (1000 bytes). The .wasm target was 64 kB, but both builds were already ~86 kB
-// when the budget was set: this one guards against growth from there.
+// Budgets, in npm's kB (1000 bytes). The .wasm target was 64 kB, but both builds were already over it
+// when the budget was set (72.6 and 73.0 kB, 80-86 kB with kernel work in progress): this one guards
+// against growth from there.
 const PACKED_BUDGET = 450_000;
 const WASM_BUDGET = 96_000;
 
