@@ -10,6 +10,7 @@ import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { OPTIMIZER_CLASS_NAMES, optimizerClass } from '../optimizers/registry.js';
+import { SCHEDULE_CLASS_NAMES, scheduleFromConfig } from '../optimizers/schedules.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 import type { TrainingConfig } from './artifacts.js';
@@ -70,6 +71,7 @@ export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, me
   if (loss.fromLogits) return undefined;
   // TF.js optimizers do not clip; each optimizer says whether TF.js's own would keep the same state.
   if (optimizer.clipNorm !== undefined || optimizer.globalClipNorm !== undefined || optimizer.clipValue !== undefined) return undefined;
+  if (optimizer.schedule) return undefined; // TF.js optimizers take a constant rate
   const optimizerConfig = optimizer.tfjsOptimizerConfig();
   if (!optimizerConfig) return undefined;
   return { loss: LOSS_TO_KERAS[loss.kind], metrics: metrics.map((m) => snake(m.key)), optimizer_config: optimizerConfig };
@@ -104,6 +106,18 @@ export function readCompileRecord(field: Untrusted): { optimizer: Optimizer; los
     const f = config.get(key);
     const spec = Object.hasOwn(entry.schema, key) ? entry.schema[key] : undefined;
     if (spec === undefined) f.fail(`absent (not an option of ${className})`);
+    if (key === 'learningRate' && f.value !== null && typeof f.value === 'object') {
+      // A schedule: { className, config } with numbers (and booleans, number lists) only.
+      f.object();
+      const scheduleClass = f.get('className').oneOf(SCHEDULE_CLASS_NAMES);
+      const c = f.get('config').object();
+      const entries = c.keys().map((k) => {
+        const v = c.get(k);
+        return [k, typeof v.value === 'boolean' ? v.boolean() : Array.isArray(v.value) ? v.array(10_000).map((e) => e.number()) : v.number()] as const;
+      });
+      options[key] = build(f, () => scheduleFromConfig(scheduleClass, Object.fromEntries(entries)));
+      continue;
+    }
     options[key] = spec!.kind === 'boolean' ? f.boolean() : f.number();
   }
   const optimizer = build(config, () => entry.make(options));

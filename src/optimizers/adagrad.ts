@@ -34,7 +34,7 @@ export class Adagrad extends Optimizer {
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[]): void {
-    k.adagrad_update(w, slots[0], g, n, this.learningRate, this.epsilon);
+    k.adagrad_update(w, slots[0], g, n, this.rate, this.epsilon);
   }
 
   /** TF.js's Adagrad fixes epsilon at 1e-7: only then does it train the same way. */

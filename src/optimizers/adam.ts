@@ -36,7 +36,7 @@ export class Adam extends Optimizer {
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[], t: number): void {
-    const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    const alpha = (this.rate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
     k.adam_update(w, slots[0], slots[1], g, n, alpha, this.beta1, this.beta2, this.epsilon);
   }
 

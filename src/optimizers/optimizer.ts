@@ -7,10 +7,12 @@
 
 import type { Kernels } from '../backend/abi.js';
 import { checkNumber, checkOptionKeys, describe, SinewError } from '../errors.js';
+import { LearningRateSchedule } from './schedules.js';
 
 /** Options every optimizer accepts (Keras names in camelCase). */
 export interface BaseOptimizerOptions {
-  learningRate?: number;
+  /** A number, or a schedule (ExponentialDecay, CosineDecay, …) evaluated at every step. */
+  learningRate?: number | LearningRateSchedule;
   /** Clip each weight tensor's gradient to this L2 norm (Keras `clipnorm`). */
   clipNorm?: number;
   /** Clip the whole model's gradient to this L2 norm (Keras `global_clipnorm`). */
@@ -68,13 +70,20 @@ export abstract class Optimizer {
   private readonly values: Record<string, number | boolean | undefined>;
   private readonly owner: string;
 
+  /** The learning-rate schedule, when `learningRate` was given as one. */
+  readonly schedule: LearningRateSchedule | undefined;
+  /** The learning rate of the step being applied (the schedule's value at that step). */
+  protected rate = 0;
+
   protected constructor(
     owner: string,
     options: object,
     readonly schema: OptionSchema,
   ) {
     checkOptionKeys(owner, options, Object.keys(schema));
-    const given = (options ?? {}) as Record<string, unknown>;
+    const raw = (options ?? {}) as Record<string, unknown>;
+    this.schedule = raw.learningRate instanceof LearningRateSchedule ? raw.learningRate : undefined;
+    const given = this.schedule ? { ...raw, learningRate: this.schedule.at(0) } : raw;
     const values: Record<string, number | boolean | undefined> = {};
     for (const [key, spec] of Object.entries(schema)) {
       const v = given[key] ?? spec.default;
@@ -100,9 +109,10 @@ export abstract class Optimizer {
 
   /** The step size. Settable between steps, as Keras users set `optimizer.learning_rate` (checked as at construction). */
   get learningRate(): number {
-    return this.values.learningRate as number;
+    return this.schedule ? this.schedule.at(this.iterations) : (this.values.learningRate as number);
   }
   set learningRate(value: number) {
+    if (this.schedule) throw new SinewError(`${this.owner}: the learning rate follows a ${this.schedule.className} schedule; it cannot be set by hand (build the optimizer with a number to set it)`);
     const spec = this.schema.learningRate as { min?: number; minOpen?: boolean };
     const n = checkNumber(this.owner, 'learningRate', value, { min: spec.min, minOpen: spec.minOpen });
     if (Math.abs(n) > FLOAT32_MAX) throw new SinewError(`${this.owner}: expected \`learningRate\` to be finite in float32 (at most 3.4e38), received ${n}`);
@@ -115,8 +125,10 @@ export abstract class Optimizer {
   }
 
   /** The options this optimizer was built with (defaults filled in; unset optional ones absent as undefined). */
-  getConfig(): Record<string, number | boolean | undefined> {
-    return { ...this.values };
+  getConfig(): Record<string, number | boolean | undefined | { className: string; config: Record<string, unknown> }> {
+    const config: Record<string, number | boolean | undefined | { className: string; config: Record<string, unknown> }> = { ...this.values };
+    if (this.schedule) config.learningRate = { className: this.schedule.className, config: this.schedule.getConfig() };
+    return config;
   }
 
   /**
@@ -151,6 +163,7 @@ export abstract class Optimizer {
       clipToNorm(k, block.grads, block.n, this.globalClipNorm);
     }
     if (this.clipValue !== undefined) k.clip_by_value(block.grads, block.n, this.clipValue);
+    this.rate = this.learningRate; // Keras: the rate at `iterations` before this update
     this.iterations++;
     this.update(k, block.params, block.grads, block.n, slots, this.iterations);
   }

@@ -37,7 +37,7 @@ export class RMSprop extends Optimizer {
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[]): void {
     // With momentum 0 the kernel never touches `mom`; pass the first slot so the pointer is valid.
-    k.rmsprop_update(w, slots[0], this.momentum > 0 ? slots[1] : slots[0], g, n, this.learningRate, this.rho, this.momentum, this.epsilon);
+    k.rmsprop_update(w, slots[0], this.momentum > 0 ? slots[1] : slots[0], g, n, this.rate, this.rho, this.momentum, this.epsilon);
   }
   // No TF.js config: TF.js's RMSProp keeps its state differently (it would train differently).
 }

@@ -34,8 +34,8 @@ export class SGD extends Optimizer {
   }
 
   protected update(k: Kernels, w: number, g: number, n: number, slots: readonly number[]): void {
-    if (this.momentum > 0) k.momentum_update(w, slots[0], g, n, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
-    else k.sgd_update(w, g, n, this.learningRate);
+    if (this.momentum > 0) k.momentum_update(w, slots[0], g, n, this.rate, this.momentum, this.nesterov ? 1 : 0);
+    else k.sgd_update(w, g, n, this.rate);
   }
 
   /** Plain SGD only: TF.js's momentum optimizer keeps a different accumulator (m = −lr·a). */
