@@ -13,6 +13,7 @@ import { copyRows, readTable, readTargets, type MatrixLike, type Table, type Tar
 import { evaluateRegion } from './evaluate.js';
 import { History, type Logs } from './history.js';
 import { defaultVerbose, formatEpochLine, maybeYield } from './progress.js';
+import { ProgressBar, terminalSink } from './progress_bar.js';
 
 export interface FitOptions {
   /** Passes over the training data; default 1 (Keras). */
@@ -42,7 +43,10 @@ export interface FitOptions {
    * and the training stream resumes at epoch 2. Default 0 (the stream continues where it stood).
    */
   initialEpoch?: number;
-  /** 0 silent, 1 (or 2) one line per epoch; default 1 under Node/Deno/Bun with a stdout, else 0. */
+  /**
+   * 0 silent; 1 Keras's live progress bar in a terminal (one line per epoch when stdout is not a
+   * terminal); 2 one line per epoch. Default 1 under Node/Deno/Bun with a stdout, else 0 (browsers).
+   */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[] | Callback;
 }
@@ -178,6 +182,9 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
   const wantsBatchEnd = p.callbacks.some((c) => c.onBatchEnd);
   const wantsBatchBegin = p.callbacks.some((c) => c.onBatchBegin);
+  const sink = p.verbose === 1 ? terminalSink() : undefined;
+  const bar = sink ? new ProgressBar(sink, steps) : undefined;
+  const running: Logs = { loss: 0 };
   const terminateOnNaN = p.callbacks.some((c) => (c as { terminatesOnNaN?: boolean }).terminatesOnNaN === true);
   const inDim = plan.inSize;
 
@@ -192,6 +199,7 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
       for (const cb of p.callbacks) await settle(cb.onEpochBegin?.(epoch));
       const streamEpoch = streamStart + (epoch - startEpoch);
       let updated = false;
+      bar?.epochBegin(epoch, p.epochs);
       for (let i = 0; i < layers.length; i++) layers[i].beginEpoch(streamSeed, i, streamEpoch);
       if (p.shuffle) {
         // Each epoch permutes the identity afresh, so its order depends on no earlier epoch.
@@ -240,6 +248,11 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
         lossSum += m * batchLoss;
         seen += m;
         batches++;
+        if (bar) {
+          running.loss = lossSum / seen;
+          for (let j = 0; j < metrics.length; j++) running[metrics[j].key] = metricSums[j] / seen;
+          bar.batchEnd(batches, running);
+        }
         if (wantsBatchEnd) {
           batchLogs.batch = b;
           batchLogs.size = m;
@@ -255,7 +268,8 @@ export async function runFit(model: ModelState, facade: CallbackModel, x: unknow
       metrics.forEach((metric, j) => (logs[metric.key] = metricSums[j] / seen));
       if (p.val && p.validates(epoch)) Object.assign(logs, evaluateRegion(model, plan.valX, plan.valY, p.val.rows, valCap, valSums, 'val_'));
       for (let i = 0; i < layers.length; i++) if (trainedLayers[i]) history.gradNorm[i].push(normSums[i] / batches);
-      if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));
+      if (bar) bar.epochEnd(logs);
+      else if (p.verbose > 0) console.log(formatEpochLine(epoch, p.epochs, performance.now() - started, logs));
       lastLogs = logs;
       for (const cb of p.callbacks) await settle(cb.onEpochEnd?.(epoch, logs));
       history.record(epoch, logs); // last, as Keras's History: what callbacks add to the logs (learning_rate) is kept

@@ -85,3 +85,27 @@ describe('argMax, toArray, accuracy', () => {
     expect(accuracy(m.predict(x), ids)).toBeCloseTo(m.evaluate(x, ids).accuracy, 12);
   });
 });
+
+describe('the progress bar (verbose 1 in a terminal)', () => {
+  it('prints Epoch e/E, redraws one line in place, and ends it with the time, per-step time and every log sorted by name', async () => {
+    const { __testing } = await import('../../src/train/progress_bar.js');
+    const out: string[] = [];
+    __testing.sink = { write: (s) => void out.push(s) };
+    try {
+      const m = new Sequential({ seed: 3, backend: backendFor('js') });
+      m.add(new Dense(3, { inputDim: 4, activation: 'softmax' }));
+      m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      await m.fit(x, oneHot, { epochs: 2, batchSize: 8, validationSplit: 0.2, verbose: 1 });
+    } finally {
+      __testing.sink = undefined;
+    }
+    const text = out.join('');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Epoch 1/2');
+    // The finished line of epoch 1: 4 steps of 8 rows (32 training rows), the full bar, then the logs.
+    const done = lines[1].split('\r').at(-1)!.replace('\x1b[K', '');
+    expect(done).toMatch(/^4\/4 ━{20} \d+s \d+(ms|us)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$/);
+    expect(lines[2]).toBe('Epoch 2/2');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+});
