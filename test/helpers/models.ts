@@ -65,3 +65,15 @@ export function expectSameWeights(a: { getWeights(): { data: Float32Array; shape
     expectSameBits(w.data, wb[i].data, `${what}, tensor ${i}`);
   });
 }
+
+/** Share of rows whose largest output is the class id (written here, independently of the library's accuracy()). */
+export function heldOutAccuracy(pred: { data: ArrayLike<number>; shape: readonly number[] }, ids: { data: ArrayLike<number> }): number {
+  const [n, k] = pred.shape;
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (pred.data[i * k + j] > pred.data[i * k + best]) best = j;
+    if (best === ids.data[i]) hits++;
+  }
+  return hits / n;
+}

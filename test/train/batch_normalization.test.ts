@@ -4,21 +4,10 @@
 // with BatchNormalization after each Dense learns.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { Sequential, Dense, BatchNormalization, SGD, datasets, type Matrix } from '../../src/index.js';
-import { backendFor, initWasm, MODEL_BACKENDS } from '../helpers/models.js';
+import { Sequential, Dense, BatchNormalization, SGD, datasets } from '../../src/index.js';
+import { backendFor, initWasm, MODEL_BACKENDS, heldOutAccuracy } from '../helpers/models.js';
 
 beforeAll(initWasm);
-
-function accuracy(pred: Matrix, ids: Matrix): number {
-  const [n, k] = pred.shape;
-  let hits = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (pred.data[i * k + j] > pred.data[i * k + best]) best = j;
-    if (best === ids.data[i]) hits++;
-  }
-  return hits / n;
-}
 
 describe.each(MODEL_BACKENDS)('ten sigmoid layers on digits, %s', (backend) => {
   const ds = datasets.loadDigits();
@@ -35,7 +24,7 @@ describe.each(MODEL_BACKENDS)('ten sigmoid layers on digits, %s', (backend) => {
     model.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     const history = await model.fit(train, split.yTrain, { epochs: 20, batchSize: 32, verbose: 0 });
     const norms = history.gradNorm.filter((g) => g.length > 0);
-    const result = { accuracy: accuracy(model.predict(test), split.yTest), first: norms[0][0], last: norms[norms.length - 1][0] };
+    const result = { accuracy: heldOutAccuracy(model.predict(test), split.yTest), first: norms[0][0], last: norms[norms.length - 1][0] };
     model.dispose();
     return result;
   }

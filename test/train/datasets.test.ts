@@ -4,7 +4,7 @@
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Sequential, Dense, Dropout, Adam, l2, datasets, type Matrix } from '../../src/index.js';
-import { backendFor, initWasm, MODEL_BACKENDS } from '../helpers/models.js';
+import { backendFor, initWasm, MODEL_BACKENDS, heldOutAccuracy } from '../helpers/models.js';
 
 beforeAll(initWasm);
 
@@ -12,17 +12,6 @@ function prepared(ds: { x: Matrix; y: Matrix }, seed = 0) {
   const split = datasets.trainTestSplit(ds.x, ds.y, { testSize: 0.2, seed });
   const { train, test } = datasets.standardize(split.xTrain, split.xTest);
   return { xTrain: train, xTest: test, yTrain: split.yTrain, yTest: split.yTest };
-}
-
-function accuracy(pred: Matrix, ids: Matrix): number {
-  const [n, k] = pred.shape;
-  let hits = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (pred.data[i * k + j] > pred.data[i * k + best]) best = j;
-    if (best === ids.data[i]) hits++;
-  }
-  return hits / n;
 }
 
 describe.each(MODEL_BACKENDS)('real data on %s', (backend) => {
@@ -35,7 +24,7 @@ describe.each(MODEL_BACKENDS)('real data on %s', (backend) => {
     model.add(new Dense(3, { activation: 'softmax' }));
     model.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     await model.fit(d.xTrain, datasets.toOneHot(d.yTrain, 3), { epochs: 60, batchSize: 16, validationSplit: 0.1, verbose: 0 });
-    const acc = accuracy(model.predict(d.xTest), d.yTest);
+    const acc = heldOutAccuracy(model.predict(d.xTest), d.yTest);
     expect(acc).toBeGreaterThanOrEqual(0.93);
     expect(model.evaluate(d.xTest, datasets.toOneHot(d.yTest, 3)).accuracy).toBeCloseTo(acc, 10);
   });
@@ -59,7 +48,7 @@ describe.each(MODEL_BACKENDS)('real data on %s', (backend) => {
     // The same model scored through the one-hot loss path.
     model.compile({ optimizer: model.optimizer!, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     await model.fit(d.xTrain, datasets.toOneHot(d.yTrain, 10), { epochs: 3, batchSize: 32, verbose: 0 });
-    expect(accuracy(model.predict(d.xTest), d.yTest)).toBeGreaterThanOrEqual(0.95);
+    expect(heldOutAccuracy(model.predict(d.xTest), d.yTest)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('diabetes regression with MSE on standardised features reaches R² ≥ 0.40', async () => {
