@@ -29,6 +29,7 @@ export const METRIC_NAMES: readonly string[] = ['accuracy', 'acc', ...Object.key
 /** `metrics: ['accuracy', 'mse']` → resolved metrics for this loss. */
 export function resolveMetrics(spec: unknown, loss: ResolvedLoss): ResolvedMetric[] {
   if (spec === undefined) return [];
+  if (typeof spec === 'string') spec = [spec]; // TF.js accepts one name as a plain string
   if (!Array.isArray(spec)) throw new SinewError(`compile: expected \`metrics\` to be an array of names such as ['accuracy'], received ${describe(spec)}`);
   const out: ResolvedMetric[] = [];
   for (const name of spec) {

@@ -40,7 +40,8 @@ export interface CompileArgs {
   /** 'sgd' | 'adagrad' | 'rmsprop' | 'adam' or an optimizer object; default 'rmsprop' (Keras). */
   optimizer?: string | Optimizer;
   loss: LossSpec;
-  metrics?: string[];
+  /** Names such as ['accuracy']; one name alone as a string is accepted too (TF.js). */
+  metrics?: string[] | string;
 }
 
 export type { WeightTensor, WeightInput };

@@ -46,6 +46,13 @@ describe.each(MODEL_BACKENDS)('on %s', (backend) => {
     await expect(model().fit(x, oneHot, { validationFreq: 0, verbose: 0 })).rejects.toThrow('fit: expected `validationFreq` to be a positive integer, received 0');
   });
 
+  it("metrics may be one name as a plain string (TF.js's form)", () => {
+    const m = new Sequential({ seed: 1, backend: backendFor(backend) });
+    m.add(new Dense(3, { inputDim: 4, activation: 'softmax' }));
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: 'accuracy' });
+    expect(Object.keys(m.evaluate(x, oneHot))).toEqual(['loss', 'accuracy']);
+  });
+
   it('learningRate is settable between steps, checked as at construction', async () => {
     const m = new Sequential({ seed: 1, backend: backendFor(backend) });
     m.add(new Dense(1, { inputDim: 1, kernelInitializer: 'ones', useBias: false }));
