@@ -38,7 +38,7 @@ describe.each(MODEL_BACKENDS)('freezing on %s', (backend) => {
     expect(plan.stateN).toBe(6 * 5 + 5);
     expect(history.gradNorm[1]).toEqual([]); // no gradient for the frozen layer
     expect(history.gradNorm[0].length).toBe(3);
-    expect(model.summary()).toContain(`Trainable params: ${plan.n}\nNon-trainable params: ${plan.stateN}`);
+    expect(model.summary()).toContain(`Trainable params: ${plan.n} (${(plan.n * 4).toFixed(2)} B)\n Non-trainable params: ${plan.stateN} (${(plan.stateN * 4).toFixed(2)} B)`);
   });
 
   it('freezing and unfreezing keep every weight and the slots of weights that stay trainable', async () => {

@@ -93,7 +93,7 @@ describe.each(MODEL_BACKENDS)('BatchNormalization on %s', (backend) => {
       expect(mv.data[c]).toBeCloseTo(0.9 + 0.1 * variance, 5);
     }
     expect(model.countParams()).toBe(12);
-    expect(model.summary()).toContain('Trainable params: 6\nNon-trainable params: 6');
+    expect(model.summary()).toContain(' Trainable params: 6 (24.00 B)\n Non-trainable params: 6 (24.00 B)');
   });
 
   it('a frozen BatchNormalization runs in inference mode inside fit and keeps every weight bit for bit', async () => {

@@ -91,12 +91,12 @@ describe('shapes in summary() and errors', () => {
     model.add(new Flatten({ name: 'flat2' }));
     model.add(new Dense(2, { name: 'out' }));
     const text = model.summary();
-    expect(text).toContain(' flat (Flatten)               (None, 192)               0\n');
-    expect(text).toContain(' rows (Reshape)               (None, 16, 12)            0\n');
-    expect(text).toContain(' per_row (Dense)              (None, 16, 4)             52\n');
-    expect(text).toContain(' flat2 (Flatten)              (None, 64)                0\n');
-    expect(text).toContain(' out (Dense)                  (None, 2)                 130\n');
-    expect(text).toContain('Total params: 182');
+    expect(text).toContain('│ flat (Flatten)                  │ (None, 192)            │             0 │');
+    expect(text).toContain('│ rows (Reshape)                  │ (None, 16, 12)         │             0 │');
+    expect(text).toContain('│ per_row (Dense)                 │ (None, 16, 4)          │            52 │');
+    expect(text).toContain('│ flat2 (Flatten)                 │ (None, 64)             │             0 │');
+    expect(text).toContain('│ out (Dense)                     │ (None, 2)              │           130 │');
+    expect(text).toContain(' Total params: 182 (728.00 B)');
   });
 
   it('refuses shapes that disagree, before anything changes', async () => {

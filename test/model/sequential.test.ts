@@ -146,10 +146,11 @@ describe.each(MODEL_BACKENDS)('Sequential on %s', (backend) => {
     model.add(new Dense(3, { activation: 'softmax', name: 'out' }));
     const text = model.summary();
     expect(text).toContain('Model: "iris_net"');
-    expect(text).toMatch(/hidden \(Dense\)\s+\(None, 8\)\s+40/);
-    expect(text).toMatch(/drop \(Dropout\)\s+\(None, 8\)\s+0/);
-    expect(text).toMatch(/out \(Dense\)\s+\(None, 3\)\s+27/);
-    expect(text).toContain('Total params: 67');
+    // Keras 3's table.
+    expect(text).toContain('│ hidden (Dense)                  │ (None, 8)              │            40 │');
+    expect(text).toContain('│ drop (Dropout)                  │ (None, 8)              │             0 │');
+    expect(text).toContain('│ out (Dense)                     │ (None, 3)              │            27 │');
+    expect(text).toContain(' Total params: 67 (268.00 B)\n Trainable params: 67 (268.00 B)\n Non-trainable params: 0 (0.00 B)');
   });
 
   it('dispose releases memory and later calls throw a clear error', () => {
