@@ -5,10 +5,15 @@
 // cross-entropies, then mean over the M rows) summed in float32 lanes within blocks of SUM_BLOCK
 // elements and in float64 across blocks. `_backward` overwrites dp (which may alias pred) with plain
 // float32 operations (no fused multiply-add), bit-identical to the float32 twin except bce_logits.
+// No subnormals (src/backend/abi.ts, "Subnormal floats"): a gradient is scaled by its constant only
+// through flush.ts's product rule (0 where the product could be below 2^-126), softmax's p is 0 below
+// 2^-126 (activations.ts), the soft-target products of the fused loss are guarded alike, and a loss
+// value below 2^-126 is returned as 0.
 
 import { madd } from './simd';
 import { splat, lane0, load_part, store_part, log4, log1p_unit4, exp4, sigmoid4 } from './math';
 import { row_max, row_exp_sum, row_scale, hsum_f64 } from './activations';
+import { flush4, flush1, ftz_bits_for, ftz_operand4, mul_ftz1, narrow_ftz, vconst, V_ABS, V_PRODUCT_FLOOR, V_NORMAL_MIN } from './flush';
 
 /** Keras backend.epsilon(): probabilities are clipped to [EPS, HI] before any log. */
 const EPS: f32 = 1e-7;
@@ -86,10 +91,13 @@ const KIND_SOFTMAX_CCE: i32 = 5;
   return total;
 }
 
-/** The gradient element on four lanes, c the constant scale (1/(M·N), 2/(M·N) or −1/M). */
+/**
+ * The gradient element on four lanes, c the constant scale (1/(M·N), 2/(M·N) or −1/M) and tc its flush
+ * bits (ftz_bits_for(c)): the factor multiplied by c is flushed first, so the product is 0 or normal.
+ */
 // @ts-ignore: decorator
-@inline function grad4(p: v128, t: v128, c: v128, kind: i32): v128 {
-  if (kind == KIND_MSE) return f32x4.mul(f32x4.sub(p, t), c);
+@inline function grad4(p: v128, t: v128, c: v128, tc: v128, abs: v128, kind: i32): v128 {
+  if (kind == KIND_MSE) return f32x4.mul(flush4(f32x4.sub(p, t), abs, tc), c);
   if (kind == KIND_MAE) {
     // sign(p − t)·c with sign(±0) = +0 and NaN propagated
     const d = f32x4.sub(p, t);
@@ -99,18 +107,20 @@ const KIND_SOFTMAX_CCE: i32 = 5;
   if (kind == KIND_BCE) {
     // (p − t)/(p·(1 − p))·c where the clip is inactive, else 0
     const q = f32x4.mul(p, f32x4.sub(splat(1.0), p));
-    const g = f32x4.mul(f32x4.div(f32x4.sub(p, t), q), c);
+    const g = f32x4.mul(flush4(f32x4.div(f32x4.sub(p, t), q), abs, tc), c);
     return v128.andnot(g, clipped4(p));
   }
-  if (kind == KIND_BCE_LOGITS) return f32x4.mul(f32x4.sub(sigmoid4(p), t), c);
-  if (kind == KIND_CCE) return v128.andnot(f32x4.mul(f32x4.div(t, p), c), clipped4(p));
+  if (kind == KIND_BCE_LOGITS) return f32x4.mul(flush4(f32x4.sub(sigmoid4(p), t), abs, tc), c);
+  if (kind == KIND_CCE) return v128.andnot(f32x4.mul(flush4(f32x4.div(t, p), abs, tc), c), clipped4(p));
   // softmax + cce: (p − t)·c
-  return f32x4.mul(f32x4.sub(p, t), c);
+  return f32x4.mul(flush4(f32x4.sub(p, t), abs, tc), c);
 }
 
 // @ts-ignore: decorator
 @inline function grad_loop(dp: usize, p: usize, t: usize, n: i32, c: f32, kind: i32): void {
   const vc = splat(c);
+  const tc = i32x4.splat(ftz_bits_for(c));
+  const abs = vconst(V_ABS);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const o = <usize>i << 2;
@@ -122,19 +132,19 @@ const KIND_SOFTMAX_CCE: i32 = 5;
     const t1 = v128.load(t + o, 16);
     const t2 = v128.load(t + o, 32);
     const t3 = v128.load(t + o, 48);
-    v128.store(dp + o, grad4(p0, t0, vc, kind));
-    v128.store(dp + o, grad4(p1, t1, vc, kind), 16);
-    v128.store(dp + o, grad4(p2, t2, vc, kind), 32);
-    v128.store(dp + o, grad4(p3, t3, vc, kind), 48);
+    v128.store(dp + o, grad4(p0, t0, vc, tc, abs, kind));
+    v128.store(dp + o, grad4(p1, t1, vc, tc, abs, kind), 16);
+    v128.store(dp + o, grad4(p2, t2, vc, tc, abs, kind), 32);
+    v128.store(dp + o, grad4(p3, t3, vc, tc, abs, kind), 48);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(dp + o, grad4(v128.load(p + o), v128.load(t + o), vc, kind));
+    v128.store(dp + o, grad4(v128.load(p + o), v128.load(t + o), vc, tc, abs, kind));
   }
   if (i < n) {
     const o = <usize>i << 2;
     const rem = n - i;
-    store_part(dp + o, grad4(load_part(p + o, rem), load_part(t + o, rem), vc, kind), rem);
+    store_part(dp + o, grad4(load_part(p + o, rem), load_part(t + o, rem), vc, tc, abs, kind), rem);
   }
 }
 
@@ -151,7 +161,7 @@ const KIND_SOFTMAX_CCE: i32 = 5;
 // @ts-ignore: decorator
 @inline function mean_terms(p: usize, t: usize, M: i32, N: i32, kind: i32): f32 {
   const n = M * N;
-  return <f32>(sum_terms(p, t, n, kind) / <f64>n);
+  return narrow_ftz(sum_terms(p, t, n, kind) / <f64>n);
 }
 
 /** grad_loop over the M·N elements with c = k/(M·N) in float32. */
@@ -209,7 +219,7 @@ export function bce_logits_backward(dz: usize, z: usize, target: usize, M: i32, 
 
 /** Σ_i Σ_j −t·log p / M, p clipped. */
 export function cce_forward(pred: usize, target: usize, M: i32, N: i32): f32 {
-  return <f32>(sum_terms(pred, target, M * N, KIND_CCE) / <f64>M);
+  return narrow_ftz(sum_terms(pred, target, M * N, KIND_CCE) / <f64>M);
 }
 
 /** dp = −t/p/M, computed as (t/p)·(−1/M); 0 where the clip is active. */
@@ -226,7 +236,7 @@ export function sparse_cce_forward(pred: usize, labels: usize, M: i32, N: i32): 
     const p = load<f32>(pred + ((<usize>i * <usize>N + <usize>k) << 2));
     total -= <f64>lane0(log4(clip4(splat(p))));
   }
-  return <f32>(total / <f64>M);
+  return narrow_ftz(total / <f64>M);
 }
 
 /**
@@ -244,7 +254,7 @@ export function sparse_cce_backward(dp: usize, pred: usize, labels: usize, M: i3
       continue;
     }
     const p = load<f32>(pred + <usize>i * stride + (<usize>k << 2)); // before dp (maybe = pred) is zeroed
-    const g = lane0(grad4(splat(p), splat(1.0), splat(c), KIND_CCE));
+    const g = lane0(grad4(splat(p), splat(1.0), splat(c), splat(0), vconst(V_ABS), KIND_CCE)); // 1/p ≥ 1: no flush needed
     fill_row(row, N, 0);
     store<f32>(row + (<usize>k << 2), g);
   }
@@ -269,6 +279,9 @@ export function softmax_cce_forward(p: usize, z: usize, target: usize, M: i32, N
   if (N <= 0) return <f32>(0.0 / <f64>M);
   const stride = <usize>N << 2;
   const N4 = N & ~3;
+  const abs = vconst(V_ABS);
+  const floor = vconst(V_PRODUCT_FLOOR);
+  const nmin = vconst(V_NORMAL_MIN);
   let total: f64 = 0;
   for (let i = 0; i < M; i++) {
     const zr = z + <usize>i * stride;
@@ -283,8 +296,9 @@ export function softmax_cce_forward(p: usize, z: usize, target: usize, M: i32, N
     for (; j < N4; j += 4) {
       const o = <usize>j << 2;
       const t = v128.load(tr + o);
+      const d = f32x4.sub(v128.load(zr + o), vm);
       st = f32x4.add(st, t);
-      std = madd(t, f32x4.sub(v128.load(zr + o), vm), std);
+      std = madd(ftz_operand4(t, d, abs, floor, nmin), d, std); // a tiny soft target times z − m: 0, not subnormal
     }
     let T = hsum_f64(st);
     let TD = hsum_f64(std);
@@ -292,13 +306,13 @@ export function softmax_cce_forward(p: usize, z: usize, target: usize, M: i32, N
       const o = <usize>j << 2;
       const t = load<f32>(tr + o);
       T += <f64>t;
-      TD += <f64>(t * (load<f32>(zr + o) - m));
+      TD += <f64>mul_ftz1(t, load<f32>(zr + o) - m);
     }
     const s = row_exp_sum(pr, zr, N, m);
     row_scale(pr, N, <f32>(1.0 / s));
     total += <f64>lane0(log4(splat(<f32>s))) * T - TD;
   }
-  return <f32>(total / <f64>M);
+  return narrow_ftz(total / <f64>M);
 }
 
 /** dz = (p − t)/M, computed as (p − t)·(1/M); dz may alias p. */
@@ -324,12 +338,15 @@ export function softmax_sparse_cce_forward(p: usize, z: usize, labels: usize, M:
     row_scale(pr, N, <f32>(1.0 / s));
     total += <f64>lane0(log4(splat(<f32>s))) - <f64>d;
   }
-  return <f32>(total / <f64>M);
+  return narrow_ftz(total / <f64>M);
 }
 
 /** dz = (p − onehot(label))/M, as (p − t)·(1/M); a row whose label is not a class id is all NaN. dz may alias p. */
 export function softmax_sparse_cce_backward(dz: usize, p: usize, labels: usize, M: i32, N: i32): void {
   const c = <f32>1.0 / <f32>M;
+  const tc = ftz_bits_for(c);
+  const vt = i32x4.splat(tc);
+  const abs = vconst(V_ABS);
   const stride = <usize>N << 2;
   for (let i = 0; i < M; i++) {
     const pr = p + <usize>i * stride;
@@ -342,8 +359,8 @@ export function softmax_sparse_cce_backward(dz: usize, p: usize, labels: usize, 
     const pk = load<f32>(pr + (<usize>k << 2)); // before dz (maybe = p) overwrites it
     const vc = splat(c);
     let j = 0;
-    for (; j + 4 <= N; j += 4) v128.store(dr + (<usize>j << 2), f32x4.mul(v128.load(pr + (<usize>j << 2)), vc));
-    for (; j < N; j++) store<f32>(dr + (<usize>j << 2), load<f32>(pr + (<usize>j << 2)) * c);
-    store<f32>(dr + (<usize>k << 2), (pk - <f32>1.0) * c);
+    for (; j + 4 <= N; j += 4) v128.store(dr + (<usize>j << 2), f32x4.mul(flush4(v128.load(pr + (<usize>j << 2)), abs, vt), vc));
+    for (; j < N; j++) store<f32>(dr + (<usize>j << 2), flush1(load<f32>(pr + (<usize>j << 2)), tc) * c);
+    store<f32>(dr + (<usize>k << 2), flush1(pk - <f32>1.0, tc) * c);
   }
 }

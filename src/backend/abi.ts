@@ -11,6 +11,33 @@
 // - A kernel reads and writes only the ranges its arguments describe, and never allocates.
 // - Activation kinds are small integers (ACT below), so the dense epilogue and the activation
 //   kernels share one code path in both backends.
+//
+// Subnormal floats (flush to zero). On x86 an operation that reads or writes a subnormal float32
+// (0 < |x| < 2^-126) can take a 120–200-cycle microcode assist (Intel; AMD less): adam_update ran 20×
+// slower once Adam's first moments of never-active weights decayed into that range. WebAssembly has no
+// flush-to-zero mode, so the kernels flush in code, with branch-free integer masks (assembly/flush.ts;
+// the twin, src/backend/js/flush.ts, bit for bit on a float32 heap; the float64 twin flushes nothing).
+// This deviates from IEEE 754 as TensorFlow's CPU kernels do (they run with FTZ/DAZ; PyTorch does not):
+// - Optimizer updates: slots (Adam m, v; momentum; RMSprop ms, mom; Adagrad acc) are read and written
+//   as 0 below SLOT_FTZ = 2^-86, weights are written as 0 below it, and a gradient counts as 0 below
+//   2^-86 where it is used linearly and below 2^-43 = √SLOT_FTZ where it is squared. The threshold is
+//   chosen so that no intermediate is subnormal either: every product in an update is a value ≥ 2^-86
+//   times a coefficient (lr, alpha, 1 − β, ρ, 1 − ρ, momentum), normal for coefficients ≥ 2^-40;
+//   Adam's (g − m)(1 − β1) and (g² − v)(1 − β2) multiply a difference, which is at least 2^-25 of its
+//   larger operand, so 2^-86 = 2^-126·2^25·2^15 keeps them normal for 1 − β ≥ 2^-15 (β ≤ 0.99997);
+//   g² ≥ 2^-86 since g is squared only from 2^-43; lr·g/√(·) and m·alpha/(√v + eps) stay normal while
+//   coefficient/denominator ≥ 2^-40. Values that small move no weight: a first moment of 2^-86 moves
+//   it by alpha·2^-86/eps, and √(2^-86) is 1e-6 of eps = 1e-7.
+// - The exp-based activations (sigmoid, tanh, elu, gelu, silu, forward and backward), softmax and the
+//   losses: a result below 2^-126 is ±0. An e^x below 2^-126 counts as 0 (so gelu and silu also give 0
+//   where x·σ is under ~100·2^-126), a product dy·act′ or (p − t)/M is 0 where it would be under
+//   1.13·2^-126, the activations read a subnormal x or dy as ±0, and a loss value below 2^-126 is
+//   returned as 0. Arguments too small to change a result are flushed before a polynomial squares
+//   them, so nothing in between is subnormal either.
+// - Not flushed: matrix products, reductions, the element-wise and normalization kernels, dropout,
+//   relu and leakyRelu (they pass a subnormal input through as it is).
+// test/kernels/subnormal.*.test.ts and test/train/subnormal.test.ts count this (no subnormal anywhere
+// in model A's memory after 5 epochs, on every backend); `npm run bench -- subnormal` times it.
 
 /** Activation codes shared by `dense_forward`, `activation_forward` and `activation_backward`. */
 export const ACT = {

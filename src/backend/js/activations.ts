@@ -4,9 +4,13 @@
 // correctly rounded reference the WebAssembly approximations are measured against. Operations the
 // WebAssembly kernels do in plain float32 (relu, leakyRelu, the sigmoid/tanh/elu backward) are
 // mirrored step by step with `round` (Math.fround on a float32 heap) so they agree bit for bit.
+// On a float32 heap no result is subnormal (flush.ts): the exp-based forwards and softmax store ±0 where
+// their double-precision value is below 2^-126, and the float32 backward products use the kernels'
+// product rule (mulFtz) bit for bit; the float64 twin flushes nothing.
 
 import { ACT, type Kernels } from '../abi.js';
 import type { FloatHeap } from '../../memory/arena.js';
+import { NORMAL_MIN, ftz, ftzResult, mulFtz } from './flush.js';
 
 const identity = (v: number): number => v;
 
@@ -17,6 +21,16 @@ const identity = (v: number): number => v;
  */
 export function rounder(h: FloatHeap): (v: number) => number {
   return h instanceof Float32Array ? Math.fround : identity;
+}
+
+/** On a float32 heap the flush of a double-precision result (ftzResult), else the identity. */
+export function flusher(h: FloatHeap): (v: number) => number {
+  return h instanceof Float32Array ? ftzResult : identity;
+}
+
+/** On a float32 heap the kernels' float32 product a·b with its flush (mulFtz), else a·b. */
+export function multiplier(h: FloatHeap): (a: number, b: number) => number {
+  return h instanceof Float32Array ? mulFtz : (a, b) => a * b;
 }
 
 // gelu, tanh form (Keras gelu(approximate=True)): 0.5·x·(1 + tanh u) = x·σ(2u), u = √(2/π)·(x + 0.044715·x³)
@@ -40,6 +54,7 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
     activation_forward(y, x, n, act, alpha) {
       const h = heap();
       const round = rounder(h);
+      const z = flusher(h);
       const a = round(alpha); // alpha is an f32 parameter of the WebAssembly export
       const yi = y >> 2;
       const xi = x >> 2;
@@ -60,28 +75,28 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
           }
           return;
         case ACT.sigmoid:
-          for (let i = 0; i < n; i++) h[yi + i] = sigmoid(h[xi + i]);
+          for (let i = 0; i < n; i++) h[yi + i] = z(sigmoid(h[xi + i]));
           return;
         case ACT.tanh:
-          for (let i = 0; i < n; i++) h[yi + i] = Math.tanh(h[xi + i]);
+          for (let i = 0; i < n; i++) h[yi + i] = z(Math.tanh(h[xi + i]));
           return;
         case ACT.elu:
           for (let i = 0; i < n; i++) {
             const v = h[xi + i];
-            h[yi + i] = v > 0 ? v : a * Math.expm1(v);
+            h[yi + i] = z(v > 0 ? v : a * Math.expm1(v));
           }
           return;
         // x = −Infinity is taken as −MAX_VALUE so that x·σ → −0 (the limit) instead of −Infinity·0 = NaN
         case ACT.gelu:
           for (let i = 0; i < n; i++) {
             const v = h[xi + i];
-            h[yi + i] = Math.max(v, -Number.MAX_VALUE) * sigmoid(2 * GELU_C * v * (1 + GELU_K * v * v));
+            h[yi + i] = z(Math.max(v, -Number.MAX_VALUE) * sigmoid(2 * GELU_C * v * (1 + GELU_K * v * v)));
           }
           return;
         case ACT.silu:
           for (let i = 0; i < n; i++) {
             const v = h[xi + i];
-            h[yi + i] = Math.max(v, -Number.MAX_VALUE) * sigmoid(v);
+            h[yi + i] = z(Math.max(v, -Number.MAX_VALUE) * sigmoid(v));
           }
           return;
         default:
@@ -96,6 +111,9 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
     activation_backward(dx, dy, x, y, n, act, alpha) {
       const h = heap();
       const round = rounder(h);
+      const z = flusher(h);
+      const mul = multiplier(h);
+      const daz = h instanceof Float32Array ? (v: number) => ftz(v, NORMAL_MIN) : identity; // elu's pass-through
       const a = round(alpha);
       const di = dx >> 2;
       const gi = dy >> 2;
@@ -117,20 +135,20 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
         case ACT.sigmoid:
           for (let i = 0; i < n; i++) {
             const v = h[yi + i];
-            h[di + i] = h[gi + i] * round(v * round(1 - v)); // σ' = y(1 − y)
+            h[di + i] = mul(h[gi + i], round(v * round(1 - v))); // σ' = y(1 − y)
           }
           return;
         case ACT.tanh:
           for (let i = 0; i < n; i++) {
             const v = h[yi + i];
-            h[di + i] = h[gi + i] * round(round(1 - v) * round(1 + v)); // tanh' = (1 − y)(1 + y)
+            h[di + i] = mul(h[gi + i], round(round(1 - v) * round(1 + v))); // tanh' = (1 − y)(1 + y)
           }
           return;
         case ACT.elu:
           for (let i = 0; i < n; i++) {
             const v = h[yi + i];
             const g = h[gi + i];
-            h[di + i] = v > 0 ? g : g * round(v + a); // x ≤ 0: alpha·e^x = y + alpha
+            h[di + i] = v > 0 ? daz(g) : mul(g, round(v + a)); // x ≤ 0: alpha·e^x = y + alpha
           }
           return;
         case ACT.gelu:
@@ -141,14 +159,14 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
             const v2 = v * v;
             const s = sigmoid(2 * GELU_C * v * (1 + GELU_K * v2));
             const dv = 2 * GELU_C * (1 + 3 * GELU_K * v2);
-            h[di + i] = h[gi + i] * (s + v * s * (1 - s) * dv);
+            h[di + i] = z(h[gi + i] * (s + v * s * (1 - s) * dv));
           }
           return;
         case ACT.silu:
           for (let i = 0; i < n; i++) {
             const v = Math.min(Math.max(h[xi + i], -Number.MAX_VALUE), Number.MAX_VALUE); // limits 0 and 1 at ±Infinity
             const s = sigmoid(v);
-            h[di + i] = h[gi + i] * (s + v * s * (1 - s));
+            h[di + i] = z(h[gi + i] * (s + v * s * (1 - s)));
           }
           return;
         default:
@@ -169,13 +187,14 @@ export function activationKernels(heap: () => FloatHeap): Pick<Kernels, 'activat
     /** dx[i,:] = y ⊙ (dy − Σ_j dy·y) per row; dx may alias dy. */
     softmax_backward(dx, dy, y, M, N) {
       const h = heap();
+      const z = flusher(h);
       for (let i = 0; i < M; i++) {
         const d = (dx >> 2) + i * N;
         const g = (dy >> 2) + i * N;
         const yr = (y >> 2) + i * N;
         let dot = 0;
         for (let j = 0; j < N; j++) dot += h[g + j] * h[yr + j];
-        for (let j = 0; j < N; j++) h[d + j] = h[yr + j] * (h[g + j] - dot);
+        for (let j = 0; j < N; j++) h[d + j] = z(h[yr + j] * (h[g + j] - dot));
       }
     },
   };
@@ -194,7 +213,8 @@ export function rowMax(h: FloatHeap, at: number, N: number): number {
 /**
  * Softmax of one row of N given its max m (out may equal row): writes e^(row − m), then scales by 1/s,
  * and returns s = Σ e^(row − m) (the fused losses need it). The sum is taken over the unrounded e in
- * double precision; on a float32 heap the stored e is rounded once before the scaling rounds again.
+ * double precision; on a float32 heap the stored e is rounded once before the scaling rounds again,
+ * and a probability below 2^-126 is stored as 0.
  */
 export function softmaxRow(h: FloatHeap, out: number, row: number, N: number, m: number): number {
   let s = 0;
@@ -204,6 +224,7 @@ export function softmaxRow(h: FloatHeap, out: number, row: number, N: number, m:
     s += e;
   }
   const inv = 1 / s;
-  for (let j = 0; j < N; j++) h[out + j] *= inv;
+  const z = flusher(h);
+  for (let j = 0; j < N; j++) h[out + j] = z(h[out + j] * inv);
   return s;
 }

@@ -2,11 +2,18 @@
 // logits), categorical and sparse categorical cross-entropy, and softmax fused with both. Values are
 // summed in double precision (returned rounded to float32 on a float32 heap, as the kernel returns an
 // f32). Gradients mirror the kernel's float32 steps with `round` (see activations.ts), so on a float32
-// heap they agree bit for bit, bce_logits excepted (its σ is transcendental).
+// heap they agree bit for bit, bce_logits excepted (its σ is transcendental). On a float32 heap a
+// gradient is scaled with the kernels' product rule (flush.ts mulFtz: 0 where the product could be
+// subnormal) and a loss value below 2^-126 is returned as 0; the float64 twin flushes nothing.
 
 import type { Kernels } from '../abi.js';
 import type { FloatHeap } from '../../memory/arena.js';
-import { rounder, rowMax, sigmoid, softmaxRow } from './activations.js';
+import { flusher, multiplier, rounder, rowMax, sigmoid, softmaxRow } from './activations.js';
+
+/** The returned loss: rounded to float32 and flushed below 2^-126 on a float32 heap, as the kernels return an f32. */
+function lossValue(h: FloatHeap, v: number): number {
+  return flusher(h)(rounder(h)(v));
+}
 
 /** Keras backend.epsilon() and 1 − epsilon as float32 (1 − 2^-23): the kernel's clip bounds, on both heaps. */
 const EPS = Math.fround(1e-7);
@@ -31,7 +38,8 @@ function rowLabel(h: FloatHeap, labels: number, i: number, N: number, row: numbe
 
 /** h[d + i] = (h[a + i] − h[b + i])·c for i < n, the difference rounded as the kernel's f32 sub; d may alias a. */
 function scaledDiff(h: FloatHeap, round: (v: number) => number, d: number, a: number, b: number, n: number, c: number): void {
-  for (let i = 0; i < n; i++) h[d + i] = round(h[a + i] - h[b + i]) * c;
+  const mul = multiplier(h);
+  for (let i = 0; i < n; i++) h[d + i] = mul(round(h[a + i] - h[b + i]), c);
 }
 
 type LossKernelName =
@@ -53,7 +61,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const d = h[p + i] - h[t + i];
         s += d * d;
       }
-      return rounder(h)(s / n);
+      return lossValue(h, s / n);
     },
     /** dp = (p − t)·c, c = 2/(M·N) */
     mse_backward(dp, pred, target, M, N) {
@@ -71,7 +79,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const t = target >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) s += Math.abs(h[p + i] - h[t + i]);
-      return rounder(h)(s / n);
+      return lossValue(h, s / n);
     },
     /** dp = sign(p − t)·c, c = 1/(M·N), sign(±0) = +0, NaN propagates */
     mae_backward(dp, pred, target, M, N) {
@@ -100,12 +108,13 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const ti = h[t + i];
         s -= ti * Math.log(pc) + (1 - ti) * Math.log(1 - pc);
       }
-      return rounder(h)(s / n);
+      return lossValue(h, s / n);
     },
     /** dp = (p − t)/(p·(1 − p))·c, c = 1/(M·N); 0 where the clip is active */
     bce_backward(dp, pred, target, M, N) {
       const h = heap();
       const round = rounder(h);
+      const mul = multiplier(h);
       const n = M * N;
       const c = round(1 / round(n));
       const d = dp >> 2;
@@ -113,7 +122,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const t = target >> 2;
       for (let i = 0; i < n; i++) {
         const pi = h[p + i];
-        h[d + i] = pi < EPS || pi > HI ? 0 : round(round(pi - h[t + i]) / round(pi * round(1 - pi))) * c;
+        h[d + i] = pi < EPS || pi > HI ? 0 : mul(round(round(pi - h[t + i]) / round(pi * round(1 - pi))), c);
       }
     },
 
@@ -128,7 +137,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const v = h[zi + i];
         s += Math.max(v, 0) - v * h[t + i] + Math.log1p(Math.exp(-Math.abs(v)));
       }
-      return rounder(h)(s / n);
+      return lossValue(h, s / n);
     },
     /** dz = (σ(z) − t)·c, c = 1/(M·N) */
     bce_logits_backward(dz, z, target, M, N) {
@@ -139,7 +148,8 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const d = dz >> 2;
       const zi = z >> 2;
       const t = target >> 2;
-      for (let i = 0; i < n; i++) h[d + i] = (sigmoid(h[zi + i]) - h[t + i]) * c;
+      const flush = flusher(h);
+      for (let i = 0; i < n; i++) h[d + i] = flush((sigmoid(h[zi + i]) - h[t + i]) * c);
     },
 
     /** Σ_i Σ_j −t·log p / M, p clipped */
@@ -150,12 +160,13 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const t = target >> 2;
       let s = 0;
       for (let i = 0; i < n; i++) s -= h[t + i] * Math.log(clip(h[p + i]));
-      return rounder(h)(s / M);
+      return lossValue(h, s / M);
     },
     /** dp = (t/p)·(−1/M); 0 where the clip is active */
     cce_backward(dp, pred, target, M, N) {
       const h = heap();
       const round = rounder(h);
+      const mul = multiplier(h);
       const n = M * N;
       const c = -round(1 / round(M));
       const d = dp >> 2;
@@ -163,7 +174,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
       const t = target >> 2;
       for (let i = 0; i < n; i++) {
         const pi = h[p + i];
-        h[d + i] = pi < EPS || pi > HI ? 0 : round(h[t + i] / pi) * c;
+        h[d + i] = pi < EPS || pi > HI ? 0 : mul(round(h[t + i] / pi), c);
       }
     },
 
@@ -177,7 +188,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         if (k < 0) return Number.NaN;
         s -= Math.log(clip(h[p + i * N + k]));
       }
-      return rounder(h)(s / M);
+      return lossValue(h, s / M);
     },
     /** one-hot case of cce_backward; a row with an invalid label is all NaN; dp may alias pred */
     sparse_cce_backward(dp, pred, labels, M, N) {
@@ -190,7 +201,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         if (k < 0) continue;
         const pk = h[(pred >> 2) + i * N + k]; // before dp (maybe = pred) is zeroed
         h.fill(0, row, row + N);
-        h[row + k] = pk < EPS || pk > HI ? 0 : round(1 / pk) * c;
+        h[row + k] = pk < EPS || pk > HI ? 0 : round(1 / pk) * c; // ≥ 1/M: never subnormal
       }
     },
 
@@ -212,7 +223,7 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const s = softmaxRow(h, (p >> 2) + i * N, zr, N, m);
         total += Math.log(s) * T - TD;
       }
-      return rounder(h)(total / M);
+      return lossValue(h, total / M);
     },
     /** dz = (p − t)·(1/M); dz may alias p */
     softmax_cce_backward(dz, p, target, M, N) {
@@ -234,12 +245,13 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const s = softmaxRow(h, (p >> 2) + i * N, zr, N, m);
         total += Math.log(s) - d;
       }
-      return rounder(h)(total / M);
+      return lossValue(h, total / M);
     },
     /** dz = (p − onehot)·(1/M); a row with an invalid label is all NaN; dz may alias p */
     softmax_sparse_cce_backward(dz, p, labels, M, N) {
       const h = heap();
       const round = rounder(h);
+      const mul = multiplier(h);
       const c = round(1 / round(M));
       for (let i = 0; i < M; i++) {
         const pr = (p >> 2) + i * N;
@@ -247,8 +259,8 @@ export function lossKernels(heap: () => FloatHeap): Pick<Kernels, LossKernelName
         const k = rowLabel(h, labels, i, N, dr);
         if (k < 0) continue;
         const pk = h[pr + k]; // before dz (maybe = p) overwrites it
-        for (let j = 0; j < N; j++) h[dr + j] = h[pr + j] * c;
-        h[dr + k] = round(pk - 1) * c;
+        for (let j = 0; j < N; j++) h[dr + j] = mul(h[pr + j], c);
+        h[dr + k] = mul(round(pk - 1), c);
       }
     },
   };

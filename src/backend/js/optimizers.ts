@@ -3,10 +3,19 @@
 // Math.fround exactly where the kernel performs a float32 operation (sqrt and division included: a
 // float64 sqrt or quotient of float32 inputs, rounded once to float32, is the correctly rounded
 // float32 result), so the float32 twin equals both WASM builds bit for bit. Formulas: the kernel file.
+// On a float32 heap slots (as read and as written) and weights below SLOT_FTZ = 2^-86 are 0 and gradients count as 0
+// below 2^-86 (linear) or 2^-43 (squared), as in the kernels (the threshold's derivation is there);
+// the float64 twin flushes nothing (flush.ts).
 
 import type { Kernels } from '../abi.js';
 import type { FloatHeap } from '../../memory/arena.js';
 import { fr } from './elementwise.js';
+import { SLOT_FTZ, SQUARE_FTZ, ftz } from './flush.js';
+
+/** The kernels' flush thresholds on a float32 heap; 0 (no flush) on a float64 heap. */
+function thresholds(f: boolean): { t: number; sq: number } {
+  return f ? { t: SLOT_FTZ, sq: SQUARE_FTZ } : { t: 0, sq: 0 };
+}
 
 type OptimizerKernels = Pick<Kernels, 'sgd_update' | 'momentum_update' | 'adagrad_update' | 'rmsprop_update' | 'adam_update' | 'clip_by_value'>;
 
@@ -17,9 +26,10 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
       const h = heap();
       const f = h instanceof Float32Array;
       lr = fr(f, lr);
+      const { t } = thresholds(f);
       const wi = w >> 2;
       const gi = g >> 2;
-      for (let i = 0; i < n; i++) h[wi + i] -= fr(f, lr * h[gi + i]);
+      for (let i = 0; i < n; i++) h[wi + i] = ftz(fr(f, h[wi + i] - fr(f, lr * ftz(h[gi + i], t))), t);
     },
 
     /** v = momentum·v − lr·g; w += v, or w += momentum·v − lr·g (Nesterov). */
@@ -29,14 +39,15 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
       lr = fr(f, lr);
       momentum = fr(f, momentum);
       const nest = (nesterov | 0) !== 0;
+      const { t } = thresholds(f);
       const wi = w >> 2;
       const vi = v >> 2;
       const gi = g >> 2;
       for (let i = 0; i < n; i++) {
-        const lg = fr(f, lr * h[gi + i]);
-        const vn = fr(f, fr(f, momentum * h[vi + i]) - lg);
+        const lg = fr(f, lr * ftz(h[gi + i], t));
+        const vn = ftz(fr(f, fr(f, momentum * ftz(h[vi + i], t)) - lg), t);
         h[vi + i] = vn;
-        h[wi + i] += nest ? fr(f, fr(f, momentum * vn) - lg) : vn;
+        h[wi + i] = ftz(fr(f, h[wi + i] + (nest ? fr(f, fr(f, momentum * vn) - lg) : vn)), t);
       }
     },
 
@@ -46,14 +57,16 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
       const f = h instanceof Float32Array;
       lr = fr(f, lr);
       eps = fr(f, eps);
+      const { t, sq } = thresholds(f);
       const wi = w >> 2;
       const ai = acc >> 2;
       const gi = g >> 2;
       for (let i = 0; i < n; i++) {
-        const gs = h[gi + i];
-        const a = fr(f, h[ai + i] + fr(f, gs * gs));
+        const gv = h[gi + i];
+        const gs = ftz(gv, sq);
+        const a = ftz(fr(f, ftz(h[ai + i], t) + fr(f, gs * gs)), t);
         h[ai + i] = a;
-        h[wi + i] -= fr(f, fr(f, lr * gs) / fr(f, Math.sqrt(fr(f, a + eps))));
+        h[wi + i] = ftz(fr(f, h[wi + i] - fr(f, fr(f, lr * ftz(gv, t)) / fr(f, Math.sqrt(fr(f, a + eps))))), t);
       }
     },
 
@@ -68,20 +81,22 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
       const omr = fr(f, 1 - rho);
       rho = fr(f, rho);
       const useMomentum = momentum > 0;
+      const { t, sq } = thresholds(f);
       const wi = w >> 2;
       const si = ms >> 2;
       const mi = mom >> 2;
       const gi = g >> 2;
       for (let i = 0; i < n; i++) {
-        const gs = h[gi + i];
-        const s = fr(f, fr(f, rho * h[si + i]) + fr(f, omr * fr(f, gs * gs)));
+        const gv = h[gi + i];
+        const gs = ftz(gv, sq);
+        const s = ftz(fr(f, fr(f, rho * ftz(h[si + i], t)) + fr(f, omr * fr(f, gs * gs))), t);
         h[si + i] = s;
-        let inc = fr(f, fr(f, lr * gs) / fr(f, Math.sqrt(fr(f, s + eps))));
+        let inc = fr(f, fr(f, lr * ftz(gv, t)) / fr(f, Math.sqrt(fr(f, s + eps))));
         if (useMomentum) {
-          inc = fr(f, fr(f, momentum * h[mi + i]) + inc);
+          inc = ftz(fr(f, fr(f, momentum * ftz(h[mi + i], t)) + inc), t);
           h[mi + i] = inc;
         }
-        h[wi + i] -= inc;
+        h[wi + i] = ftz(fr(f, h[wi + i] - inc), t);
       }
     },
 
@@ -94,19 +109,22 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
       // beta1, beta2 arrive as float64 in the kernel too: 1 − beta is formed before rounding
       const omb1 = fr(f, 1 - beta1);
       const omb2 = fr(f, 1 - beta2);
+      const { t, sq } = thresholds(f);
       const wi = w >> 2;
       const mi = m >> 2;
       const vi = v >> 2;
       const gi = g >> 2;
       for (let i = 0; i < n; i++) {
-        const gs = h[gi + i];
-        const ms = h[mi + i];
-        const vs = h[vi + i];
-        const mn = fr(f, ms + fr(f, fr(f, gs - ms) * omb1));
-        const vn = fr(f, vs + fr(f, fr(f, fr(f, gs * gs) - vs) * omb2));
+        const gv = h[gi + i];
+        const gl = ftz(gv, t);
+        const gs = ftz(gv, sq);
+        const ms = ftz(h[mi + i], t);
+        const vs = ftz(h[vi + i], t);
+        const mn = ftz(fr(f, ms + fr(f, fr(f, gl - ms) * omb1)), t);
+        const vn = ftz(fr(f, vs + fr(f, fr(f, fr(f, gs * gs) - vs) * omb2)), t);
         h[mi + i] = mn;
         h[vi + i] = vn;
-        h[wi + i] -= fr(f, fr(f, mn * alpha) / fr(f, fr(f, Math.sqrt(vn)) + eps));
+        h[wi + i] = ftz(fr(f, h[wi + i] - fr(f, fr(f, mn * alpha) / fr(f, fr(f, Math.sqrt(vn)) + eps))), t);
       }
     },
 
