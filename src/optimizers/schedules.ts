@@ -19,51 +19,56 @@ const bool = (owner: string, arg: string, v: unknown, fallback: boolean) => {
   return b;
 };
 
-/** lr · rate^(step / decaySteps), the exponent floored with `staircase`. */
-export class ExponentialDecay extends LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
+/** The options ExponentialDecay and InverseTimeDecay share. */
+export interface DecayOptions {
+  initialLearningRate: number;
+  decaySteps: number;
+  decayRate: number;
+  staircase?: boolean;
+}
+
+/** A rate that decays with p = step / decaySteps (floored with `staircase`). */
+abstract class StepDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
-  constructor(o: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }) {
+  protected constructor(owner: string, o: DecayOptions, rateMayBeZero: boolean) {
     super();
-    checkOptionKeys('ExponentialDecay', o, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-    this.initialLearningRate = positive('ExponentialDecay', 'initialLearningRate', o.initialLearningRate);
-    this.decaySteps = positive('ExponentialDecay', 'decaySteps', o.decaySteps);
-    this.decayRate = positive('ExponentialDecay', 'decayRate', o.decayRate);
-    this.staircase = bool('ExponentialDecay', 'staircase', o.staircase, false);
+    checkOptionKeys(owner, o, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+    this.initialLearningRate = positive(owner, 'initialLearningRate', o.initialLearningRate);
+    this.decaySteps = positive(owner, 'decaySteps', o.decaySteps);
+    this.decayRate = checkNumber(owner, 'decayRate', o.decayRate, { min: 0, minOpen: !rateMayBeZero });
+    this.staircase = bool(owner, 'staircase', o.staircase, false);
   }
-  at(step: number): number {
+  protected progress(step: number): number {
     const p = step / this.decaySteps;
-    return this.initialLearningRate * Math.pow(this.decayRate, this.staircase ? Math.floor(p) : p);
+    return this.staircase ? Math.floor(p) : p;
   }
   getConfig() {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
   }
 }
 
-/** lr / (1 + rate · step / decaySteps), the quotient floored with `staircase`. */
-export class InverseTimeDecay extends LearningRateSchedule {
-  readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  constructor(o: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }) {
-    super();
-    checkOptionKeys('InverseTimeDecay', o, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-    this.initialLearningRate = positive('InverseTimeDecay', 'initialLearningRate', o.initialLearningRate);
-    this.decaySteps = positive('InverseTimeDecay', 'decaySteps', o.decaySteps);
-    this.decayRate = checkNumber('InverseTimeDecay', 'decayRate', o.decayRate, { min: 0 });
-    this.staircase = bool('InverseTimeDecay', 'staircase', o.staircase, false);
+/** lr · rate^(step / decaySteps). */
+export class ExponentialDecay extends StepDecay {
+  readonly className = 'ExponentialDecay';
+  constructor(o: DecayOptions) {
+    super('ExponentialDecay', o, false); // rate^p with rate 0 would stop training at once
   }
   at(step: number): number {
-    const p = step / this.decaySteps;
-    return this.initialLearningRate / (1 + this.decayRate * (this.staircase ? Math.floor(p) : p));
+    return this.initialLearningRate * Math.pow(this.decayRate, this.progress(step));
   }
-  getConfig() {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
+}
+
+/** lr / (1 + rate · step / decaySteps). */
+export class InverseTimeDecay extends StepDecay {
+  readonly className = 'InverseTimeDecay';
+  constructor(o: DecayOptions) {
+    super('InverseTimeDecay', o, true); // rate 0 is a constant rate
+  }
+  at(step: number): number {
+    return this.initialLearningRate / (1 + this.decayRate * this.progress(step));
   }
 }
 
