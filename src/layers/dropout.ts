@@ -35,10 +35,6 @@ export class Dropout extends RandomLayer {
     return b.y;
   }
 
-  backward(k: Kernels, b: LayerBuffers, _x: number, M: number, dx: number): void {
-    if (dx !== 0) k.mul(dx, b.dy, b.saved[0], M * shapeSize(this.inputShape)); // dx = dy ⊙ mask
-  }
-
   getConfig(): Record<string, unknown> {
     return { name: this.name, rate: this.rate, seed: this.seed };
   }

@@ -32,7 +32,7 @@ export class GaussianNoise extends RandomLayer {
   }
 
   /** d(x + noise)/dx = 1: the plan makes this layer's output gradient its input's (nothing to do). */
-  backward(): void {}
+  override backward(): void {}
 
   getConfig(): Record<string, unknown> {
     return { name: this.name, stddev: this.stddev, seed: this.seed };
@@ -68,10 +68,6 @@ export class GaussianDropout extends RandomLayer {
     k.gaussian_dropout_forward(b.y, b.saved[0], x, n, Math.sqrt(this.rate / (1 - this.rate)), this.maskSeed, this.maskOffset);
     this.maskOffset += n;
     return b.y;
-  }
-
-  backward(k: Kernels, b: LayerBuffers, _x: number, M: number, dx: number): void {
-    if (dx !== 0) k.mul(dx, b.dy, b.saved[0], M * shapeSize(this.inputShape));
   }
 
   getConfig(): Record<string, unknown> {

@@ -5,7 +5,8 @@
 
 import { checkSeed } from '../errors.js';
 import { deriveSeed } from '../random.js';
-import { BASE_KEYS, Layer, type BaseLayerOptions, type LayerBuild, type Shape } from './layer.js';
+import type { Kernels } from '../backend/abi.js';
+import { BASE_KEYS, Layer, shapeSize, type BaseLayerOptions, type LayerBuffers, type LayerBuild, type Shape } from './layer.js';
 
 export interface RandomLayerOptions extends BaseLayerOptions {
   /** Seeds this layer's noise (mixed with the epoch); default: derived from fit's training stream. */
@@ -28,6 +29,11 @@ export abstract class RandomLayer extends Layer {
     const base = this.seed !== undefined ? deriveSeed(this.seed, 0x5eed) : deriveSeed(streamSeed, 1 + layerIndex);
     this.maskSeed = deriveSeed(base, epoch);
     this.maskOffset = 0;
+  }
+
+  /** The backward of a multiplicative mask kept in saved[0] (Dropout, GaussianDropout): dx = dy ⊙ mask. */
+  backward(k: Kernels, b: LayerBuffers, _x: number, M: number, dx: number): void {
+    if (dx !== 0) k.mul(dx, b.dy, b.saved[0], M * shapeSize(this.inputShape));
   }
 
   /** Same shape out; `mask`: one saved buffer of the output's size for the backward. */
