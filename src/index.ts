@@ -22,6 +22,7 @@ export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adam, type AdamOptions } from './optimizers/adam.js';
+export { AdamW } from './optimizers/adamw.js';
 export { LearningRateSchedule, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay, CosineDecayRestarts } from './optimizers/schedules.js';
 
 export { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform, type Initializer } from './initializers.js';

@@ -71,7 +71,7 @@ export function writeTrainingConfig(optimizer: Optimizer, loss: ResolvedLoss, me
   if (loss.fromLogits) return undefined;
   // TF.js optimizers do not clip; each optimizer says whether TF.js's own would keep the same state.
   if (optimizer.clipNorm !== undefined || optimizer.globalClipNorm !== undefined || optimizer.clipValue !== undefined) return undefined;
-  if (optimizer.schedule) return undefined; // TF.js optimizers take a constant rate
+  if (optimizer.schedule || optimizer.weightDecay) return undefined; // TF.js optimizers take a constant rate and decay nothing
   const optimizerConfig = optimizer.tfjsOptimizerConfig();
   if (!optimizerConfig) return undefined;
   return { loss: LOSS_TO_KERAS[loss.kind], metrics: metrics.map((m) => snake(m.key)), optimizer_config: optimizerConfig };

@@ -2,7 +2,7 @@
 // alpha = lr·sqrt(1 − beta2^t) / (1 − beta1^t) is computed here in float64, once per step.
 
 import type { Kernels } from '../backend/abi.js';
-import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerSchema, type BaseOptimizerOptions, type OptionSchema } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptimizerOptions {
   beta1?: number;
@@ -19,13 +19,14 @@ export const ADAM_SCHEMA = optimizerSchema(0.001, {
 
 /** @example new Adam({ learningRate: 1e-3 }) */
 export class Adam extends Optimizer {
-  readonly name = 'adam';
+  readonly name: string = 'adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(options: AdamOptions = {}) {
-    super('Adam', options, ADAM_SCHEMA);
+  /** `owner`, `schema`: for subclasses (AdamW) with their own defaults. */
+  constructor(options: AdamOptions = {}, owner = 'Adam', schema: OptionSchema = ADAM_SCHEMA) {
+    super(owner, options, schema);
     this.beta1 = this.option('beta1');
     this.beta2 = this.option('beta2');
     this.epsilon = this.option('epsilon');

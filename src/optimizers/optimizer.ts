@@ -19,6 +19,8 @@ export interface BaseOptimizerOptions {
   globalClipNorm?: number;
   /** Clip each gradient element to [−clipValue, clipValue] (Keras `clipvalue`). */
   clipValue?: number;
+  /** Decoupled weight decay (Keras 3 `weight_decay`): w ← w − w·weightDecay·lr before each update. */
+  weightDecay?: number;
 }
 
 /** Where the model's parameters live; all pointers are byte offsets into the backend's memory. */
@@ -50,6 +52,7 @@ const BASE_SCHEMA: OptionSchema = {
   clipNorm: { kind: 'number', default: undefined, min: 0, minOpen: true },
   globalClipNorm: { kind: 'number', default: undefined, min: 0, minOpen: true },
   clipValue: { kind: 'number', default: undefined, min: 0, minOpen: true },
+  weightDecay: { kind: 'number', default: undefined, min: 0 },
 };
 
 /** The base options with this optimizer's learning-rate default, plus its own options. */
@@ -62,6 +65,10 @@ export abstract class Optimizer {
   readonly clipNorm: number | undefined;
   readonly globalClipNorm: number | undefined;
   readonly clipValue: number | undefined;
+  /** Decoupled weight decay, if set (Keras 3 `weight_decay`). */
+  get weightDecay(): number | undefined {
+    return this.values.weightDecay as number | undefined;
+  }
   /** Updates applied so far (Keras `optimizer.iterations`); survives across fit calls. */
   iterations = 0;
   /** @internal the model whose arena holds this optimizer's slots. */
@@ -164,6 +171,9 @@ export abstract class Optimizer {
     }
     if (this.clipValue !== undefined) k.clip_by_value(block.grads, block.n, this.clipValue);
     this.rate = this.learningRate; // Keras: the rate at `iterations` before this update
+    // Keras 3 _apply_weight_decay: after clipping, before the update, with the same rate.
+    const wd = this.values.weightDecay as number | undefined;
+    if (wd) k.scale(block.params, block.n, 1 - wd * this.rate);
     this.iterations++;
     this.update(k, block.params, block.grads, block.n, slots, this.iterations);
   }

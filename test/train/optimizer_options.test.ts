@@ -38,3 +38,30 @@ describe('optimizer option schemas', () => {
     expect(back.optimizer!.slotNames()).toEqual(optimizer.slotNames());
   });
 });
+
+describe('AdamW and weightDecay (Keras 3: w ← w − w·wd·lr after clipping, before the update)', () => {
+  it('three AdamW steps equal the Keras sequence computed in float64', async () => {
+    const { AdamW, Sequential: S, Dense: D } = await import('../../src/index.js');
+    const m = new S({ seed: 1, backend: backendFor('js') });
+    m.add(new D(1, { inputDim: 1, useBias: false, kernelInitializer: 'ones' }));
+    const lr = 0.1;
+    const wd = 0.05;
+    m.compile({ optimizer: new AdamW({ learningRate: lr, weightDecay: wd }), loss: 'mse' });
+    // Loss (2w − 0)², so g = 8w, taken at the weights before the decay.
+    let w = 1;
+    let mom = 0;
+    let v = 0;
+    for (let t = 1; t <= 3; t++) {
+      const g = 8 * w;
+      w = w - w * wd * lr;
+      mom += (g - mom) * (1 - 0.9);
+      v += (g * g - v) * (1 - 0.999);
+      w -= ((lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t)) * (mom / (Math.sqrt(v) + 1e-7));
+      m.trainOnBatch([[2]], [0]);
+      expect(m.getWeights()[0].data[0]).toBeCloseTo(w, 6);
+    }
+    expect(new AdamW().weightDecay).toBe(0.004); // Keras 3's default
+    expect(m.toArtifacts({ includeOptimizer: true }).trainingConfig).toBeUndefined(); // TF.js has no weight decay
+    expect(() => new AdamW({ weightDecay: -1 })).toThrow('AdamW: expected `weightDecay` to be a number ≥ 0, received -1');
+  });
+});
