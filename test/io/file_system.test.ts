@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crc32 } from '../../src/io/crc32.js';
 import { __testing, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
+import { bytesOf } from '../helpers/bytes.js';
 
 const MB = 1024 * 1024;
 let root: string;
@@ -33,17 +34,6 @@ function crcBitwise(bytes: Uint8Array): number {
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
   }
   return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Deterministic bytes: a simple LCG, so every test sees the same content. */
-function bytesOf(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
 }
 
 /** A model.json as the lead's serialiser would hand it over: one manifest path, some metadata. */

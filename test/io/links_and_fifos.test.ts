@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/io/crc32.js';
 import { readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
+import { bytesOf } from '../helpers/bytes.js';
 
 let root: string;
 let fifos: string[] = [];
@@ -31,16 +32,6 @@ afterEach(() => {
   }
   rmSync(root, { recursive: true, force: true });
 });
-
-function bytesOf(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 function modelJson(gen: number, paths = ['weights.bin']): Record<string, unknown> {
   return {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { __testing, readModelJson, readWeightFiles, writeModelFiles } from '../../src/io/file_system.js';
 import { ownedBy as asOwner, SinewError } from '../../src/errors.js';
+import { bytesOf } from '../helpers/bytes.js';
 
 let root: string;
 const isRoot = process.getuid?.() === 0;
@@ -22,16 +23,6 @@ afterEach(() => {
   (__testing as { fs?: unknown }).fs = undefined;
   rmSync(root, { recursive: true, force: true });
 });
-
-function bytesOf(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 function modelJson(gen: number): Record<string, unknown> {
   return {
