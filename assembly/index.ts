@@ -1,7 +1,12 @@
 // Entry point for asc: re-exports the kernel set and nothing else. The export list must equal the
-// names of `interface Kernels` in src/backend/abi.ts (test/abi.test.ts checks both ways).
+// names of `interface Kernels` in src/backend/abi.ts plus the thread exports of
+// src/backend/threads/abi.ts (test/abi.test.ts checks both ways).
 
 export { matmul, matmul_nt, matmul_tn, dense_forward } from './matmul';
+// Beyond the ABI, for worker threads (src/backend/threads/abi.ts): the products cut into output tiles,
+// and each instance's own packing scratch.
+export { matmul_part, matmul_nt_part, matmul_tn_part, dense_forward_part } from './matmul';
+export { scratch_bytes, set_scratch } from './matmul_pack';
 export { activation_forward, activation_backward, softmax_forward, softmax_backward } from './activations';
 export {
   mse_forward, mse_backward, mae_forward, mae_backward,

@@ -18,21 +18,17 @@ import { FEW_ROWS, matmul_rows } from './matmul_rows';
 
 /** C[M,N] (+)= A[M,K]·B[K,N]; acc = 0 overwrites C, 1 adds into it. C must not alias A or B. */
 export function matmul(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  if (M <= FEW_ROWS) matmul_rows(c, a, b, M, K, N, acc != 0, 0);
-  else if (swapped(M, N)) gemm(c, N, true, b, false, N, a, false, K, N, K, M, acc, 0, 0, 0);
-  else gemm(c, N, false, a, true, K, b, true, N, M, K, N, acc, 0, 0, 0);
+  matmul_part(c, a, b, M, K, N, acc, 0, 1);
 }
 
 /** C[M,N] (+)= A[M,K]·B[N,K]ᵀ (dX = dZ·Wᵀ); acc as in matmul. C must not alias A or B. */
 export function matmul_nt(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  if (swapped(M, N)) gemm(c, N, true, b, true, K, a, false, K, N, K, M, acc, 0, 0, 0);
-  else gemm(c, N, false, a, true, K, b, false, K, M, K, N, acc, 0, 0, 0);
+  matmul_nt_part(c, a, b, M, K, N, acc, 0, 1);
 }
 
 /** C[M,N] (+)= A[K,M]ᵀ·B[K,N] (dW = Xᵀ·dZ); acc as in matmul. C must not alias A or B. */
 export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  if (swapped(M, N)) gemm(c, N, true, b, false, N, a, true, M, N, K, M, acc, 0, 0, 0);
-  else gemm(c, N, false, a, false, M, b, true, N, M, K, N, acc, 0, 0, 0);
+  matmul_tn_part(c, a, b, M, K, N, acc, 0, 1);
 }
 
 /**
@@ -41,11 +37,51 @@ export function matmul_tn(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, 
  * their last k-block is stored, while they are still in cache.
  */
 export function dense_forward(y: usize, x: usize, w: usize, b: usize, M: i32, K: i32, N: i32, act: i32, alpha: f32): void {
+  dense_forward_part(y, x, w, b, M, K, N, act, alpha, 0, 1);
+}
+
+// The *_part forms compute part `part` of `parts` of the same product: one tile of the output
+// (split_range below), never a split of the summation, so each element of C is summed in the same
+// order whatever the number of parts. src/backend/threads/ runs the parts on several threads.
+
+export function matmul_part(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, part: i32, parts: i32): void {
+  if (M <= FEW_ROWS) { if (part == 0) matmul_rows(c, a, b, M, K, N, acc != 0, 0); }
+  else if (swapped(M, N)) gemm(c, N, true, b, false, N, a, false, K, N, K, M, acc, 0, 0, 0, part, parts);
+  else gemm(c, N, false, a, true, K, b, true, N, M, K, N, acc, 0, 0, 0, part, parts);
+}
+
+export function matmul_nt_part(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, part: i32, parts: i32): void {
+  if (swapped(M, N)) gemm(c, N, true, b, true, K, a, false, K, N, K, M, acc, 0, 0, 0, part, parts);
+  else gemm(c, N, false, a, true, K, b, false, K, M, K, N, acc, 0, 0, 0, part, parts);
+}
+
+export function matmul_tn_part(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, part: i32, parts: i32): void {
+  if (swapped(M, N)) gemm(c, N, true, b, false, N, a, true, M, N, K, M, acc, 0, 0, 0, part, parts);
+  else gemm(c, N, false, a, false, M, b, true, N, M, K, N, acc, 0, 0, 0, part, parts);
+}
+
+export function dense_forward_part(y: usize, x: usize, w: usize, b: usize, M: i32, K: i32, N: i32, act: i32, alpha: f32, part: i32, parts: i32): void {
   if (M <= FEW_ROWS) {
+    if (part != 0) return;
     matmul_rows(y, x, w, M, K, N, false, b);
     if (act != 0 && M > 0 && N > 0) activation_forward(y, y, M * N, act, alpha);
-  } else if (swapped(M, N)) gemm(y, N, true, w, false, N, x, false, K, N, K, M, 0, b, act, alpha);
-  else gemm(y, N, false, x, true, K, w, true, N, M, K, N, 0, b, act, alpha);
+  } else if (swapped(M, N)) gemm(y, N, true, w, false, N, x, false, K, N, K, M, 0, b, act, alpha, part, parts);
+  else gemm(y, N, false, x, true, K, w, true, N, M, K, N, 0, b, act, alpha, part, parts);
+}
+
+// Part `part` of the m × n output T: the longer side is cut into `parts` near-equal runs of whole
+// register tiles (MR rows or NR columns), the other side kept whole. Sets SPLIT_LO/SPLIT_HI and
+// returns true when the cut is along rows.
+let SPLIT_LO: i32 = 0;
+let SPLIT_HI: i32 = 0;
+function split_range(m: i32, n: i32, part: i32, parts: i32): bool {
+  const rows = m >= n;
+  const unit = rows ? MR : NR;
+  const len = rows ? m : n;
+  const units = (len + unit - 1) / unit;
+  SPLIT_LO = min(len, <i32>(<i64>units * part / parts) * unit);
+  SPLIT_HI = min(len, <i32>(<i64>units * (part + 1) / parts) * unit);
+  return rows;
 }
 
 // Computing Cᵀ pays off when C is narrow: with N ≤ 3 panels, a tile wastes up to half its lanes on
@@ -61,12 +97,19 @@ export function dense_forward(y: usize, x: usize, w: usize, b: usize, M: i32, K:
 // (lda, ldb, ldc in floats). T is C (row stride ldc) or, when trans, Cᵀ: T[i,j] = C[j,i].
 // bias ≠ 0 adds bias[i'] for C's column i' (acc must be 0); act ≠ 0 applies activation_forward to
 // each finished row of C.
-function gemm(c: usize, ldc: i32, trans: bool, a: usize, aRows: bool, lda: i32, b: usize, bRows: bool, ldb: i32, m: i32, K: i32, n: i32, acc: i32, bias: usize, act: i32, alpha: f32): void {
+function gemm(c: usize, ldc: i32, trans: bool, a: usize, aRows: bool, lda: i32, b: usize, bRows: bool, ldb: i32, m: i32, K: i32, n: i32, acc: i32, bias: usize, act: i32, alpha: f32, part: i32, parts: i32): void {
   if (m <= 0 || n <= 0) return;
   if (K < 0) K = 0; // as the twin's loops do; a negative count must not turn into a huge usize
+  let i0 = 0, i1 = m, j0 = 0, j1 = n;
+  if (parts > 1) {
+    if (split_range(m, n, part, parts)) { i0 = SPLIT_LO; i1 = SPLIT_HI; }
+    else { j0 = SPLIT_LO; j1 = SPLIT_HI; }
+    if (i0 >= i1 || j0 >= j1) return;
+  }
+  const wholeRows = i0 == 0 && i1 == m; // every row of T: the transposed epilogue may run over whole C rows
   // Equal blocks rather than full blocks plus a sliver: K = 784 is 7 blocks of 112, not 6·128 + 16.
-  const nBlocks = (n + NC - 1) / NC;
-  const ncStep = ((n + nBlocks - 1) / nBlocks + NR - 1) & ~(NR - 1);
+  const nBlocks = (j1 - j0 + NC - 1) / NC;
+  const ncStep = ((j1 - j0 + nBlocks - 1) / nBlocks + NR - 1) & ~(NR - 1);
   const kBlocks = K > 0 ? (K + KC - 1) / KC : 1; // K = 0 still writes C = bias (or 0), act applied
   const kcStep = K > 0 ? (K + kBlocks - 1) / kBlocks : 0;
   const ldcB = <usize>ldc << 2;
@@ -75,8 +118,8 @@ function gemm(c: usize, ldc: i32, trans: bool, a: usize, aRows: bool, lda: i32, 
   // Moving one row of T moves ldc floats in C, one column moves 1 (or the other way round if trans).
   const rowStep: usize = trans ? 4 : ldcB;
   const colStep: usize = trans ? ldcB : 4;
-  for (let jc = 0; jc < n; jc += ncStep) {
-    const nc = min(ncStep, n - jc);
+  for (let jc = j0; jc < j1; jc += ncStep) {
+    const nc = min(ncStep, j1 - jc);
     if (bias && !trans) pack_bias(bias + (<usize>jc << 2), nc);
     for (let kb = 0; kb < kBlocks; kb++) {
       const pc = kb * kcStep;
@@ -89,8 +132,8 @@ function gemm(c: usize, ldc: i32, trans: bool, a: usize, aRows: bool, lda: i32, 
       const first = kb == 0 && bias != 0;
       const last = kb == kBlocks - 1;
       const panelBytes = panel_bytes(kc);
-      for (let i = 0; i < m; i += MR) {
-        const mr = min(MR, m - i);
+      for (let i = i0; i < i1; i += MR) {
+        const mr = min(MR, i1 - i);
         if (aRows) pack_a(a + <usize>i * ldaB + (<usize>pc << 2), ldaB, mr, kc);
         else pack_at(a + <usize>pc * ldaB + (<usize>i << 2), ldaB, mr, kc);
         if (first && trans) pack_bias_rows(bias + (<usize>i << 2), mr);
@@ -108,7 +151,13 @@ function gemm(c: usize, ldc: i32, trans: bool, a: usize, aRows: bool, lda: i32, 
         }
       }
       // Transposed: C rows jc…jc + nc − 1 are finished once every row tile (C column) is done.
-      if (last && act != 0 && trans) activation_forward(c + <usize>jc * ldcB, c + <usize>jc * ldcB, nc * ldc, act, alpha);
+      if (last && act != 0 && trans) {
+        if (wholeRows) activation_forward(c + <usize>jc * ldcB, c + <usize>jc * ldcB, nc * ldc, act, alpha);
+        else for (let r = jc; r < jc + nc; r++) {
+          const row = c + <usize>r * ldcB + (<usize>i0 << 2);
+          activation_forward(row, row, i1 - i0, act, alpha);
+        }
+      }
     }
   }
 }

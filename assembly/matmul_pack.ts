@@ -14,12 +14,12 @@ export const MR_MAX: i32 = 6;
 /** Columns per panel: two f32x4 vectors, the width of the register tile. */
 export const NR: i32 = 8;
 
-// Why static regions: kernels may not allocate and may write only the ranges they are given, so the
+// Why static regions (by default): kernels may not allocate and may write only the ranges they are given, so the
 // packed copies live in the module's own static data (memory.data), below __heap_base, where the
 // arena (src/memory/arena.ts) never hands out memory. Their sizes cap a packed B block at KC × NC
 // floats (96 KiB + gaps) and an A tile at KC × 6 floats (3 KiB); matmul.ts blocks K and N so any
-// matrix size works. One set of regions serves every call of a single-threaded instance; instances
-// in several workers sharing one memory would need a set each (they sit at the same addresses).
+// matrix size works. The calling thread packs into these; each worker thread into its own set
+// (set_scratch below).
 // KC and NC: measured at 128 × 784 · 784 × 128 and 128 × 128 · 128 × 784, 128 × 192 ran as fast as
 // 256 × 128 (both ~7 % faster than 256 × 64) and keeps all static data under the 2 pages of
 // initial memory that scripts/build-wasm.mjs gives the module; the A tile stays well inside L1.
@@ -32,8 +32,11 @@ export const NR: i32 = 8;
 @inline export function panel_bytes(kc: i32): usize {
   return (<usize>kc << 5) + 64;
 }
+const PANELS_BYTES: usize = KC * NC * 4 + (NC / NR) * 64;
+const APACK_BYTES: usize = KC * MR_MAX * 4;
+const BIAS_BYTES: usize = NC * 4; // NC ≥ 8·MR_MAX: room for either use
 /** Packed B block: panels of kc × NR floats, panel p at PANELS + p·panel_bytes(kc). */
-export const PANELS: usize = memory.data(KC * NC * 4 + (NC / NR) * 64, 16);
+export let PANELS: usize = memory.data(<i32>PANELS_BYTES, 16);
 /**
  * Packed A row tile: A[r, k] at APACK + 4·(mr·k + r). Plain floats rather than pre-broadcast v128s
  * (16 bytes each): the tile's load32_splat is one load-port vbroadcastss from memory on x64, and
@@ -42,9 +45,24 @@ export const PANELS: usize = memory.data(KC * NC * 4 + (NC / NR) * 64, 16);
  * 128×128×784; SIMD128 2–3 % slower at K = 784 (V8 adds a lea per offset load-splat, and its
  * mul+add loop is issue-bound) but 3–7 % faster at N = 784 and 5–10 % at N = 10.
  */
-export const APACK: usize = memory.data(KC * MR_MAX * 4, 16);
+export let APACK: usize = memory.data(<i32>APACK_BYTES, 16);
 /** The bias of the current column block, zero-padded to a whole panel (dense_forward only). */
-export const BIAS: usize = memory.data(NC * 4, 16); // NC ≥ 8·MR_MAX: room for either use
+export let BIAS: usize = memory.data(<i32>BIAS_BYTES, 16);
+
+// The three regions are globals, not constants, because globals belong to an instance while memory
+// may be shared: each worker thread's instance of the shared-memory build points them at its own
+// region of the arena (src/backend/threads/), so threads never pack into each other's scratch.
+/** Bytes of packing scratch one thread needs (16-byte aligned). */
+export function scratch_bytes(): i32 {
+  return <i32>(PANELS_BYTES + APACK_BYTES + BIAS_BYTES);
+}
+
+/** Points this instance's packing scratch at [p, p + scratch_bytes()); p 16-byte aligned. */
+export function set_scratch(p: usize): void {
+  PANELS = p;
+  APACK = p + PANELS_BYTES;
+  BIAS = APACK + APACK_BYTES;
+}
 
 /**
  * Packs B[k, j] for k < kc, j < nc from a row-major B with row stride ldb bytes (b points at the

@@ -1,7 +1,7 @@
 // The public API of sinew: Keras-style classes and TF.js-style factories over one implementation.
 // Internals (kernels, arena, plan) are not exported from here.
 
-export { init, backendName, type InitOptions } from './runtime/init.js';
+export { init, backendName, backendInfo, type InitOptions } from './runtime/init.js';
 export { SinewError } from './errors.js';
 export type { Matrix } from './matrix.js';
 export { argMax, toArray, accuracy } from './predictions.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { WASM_BUILDS, wasmBytes } from './helpers/backends.js';
 import { createJsBackend } from '../src/backend/js/index.js';
 import { hasRelaxedSimd, hasWasmSimd } from '../src/backend/probe.js';
+import { THREAD_EXPORT_NAMES } from '../src/backend/threads/abi.js';
 
 // The kernel names declared in src/backend/abi.ts, read from the source so the test cannot drift.
 const abiNames = [...readFileSync(new URL('../src/backend/abi.ts', import.meta.url), 'utf8').matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1]).sort();
@@ -13,10 +14,10 @@ describe('the kernel ABI', () => {
   });
 
   for (const build of WASM_BUILDS) {
-    it(`${build} exports exactly the ABI kernels, heap_base and memory, and imports nothing`, () => {
+    it(`${build} exports exactly the ABI kernels, the thread exports, heap_base and memory, and imports nothing`, () => {
       const mod = new WebAssembly.Module(wasmBytes(build));
       const exported = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
-      expect(exported).toEqual([...abiNames, 'heap_base', 'memory'].sort());
+      expect(exported).toEqual([...abiNames, ...THREAD_EXPORT_NAMES, 'heap_base', 'memory'].sort());
       expect(WebAssembly.Module.imports(mod)).toEqual([]);
     });
   }

@@ -11,4 +11,10 @@ export interface Backend {
   readonly kernels: Kernels;
   /** The arena over this backend's memory; byte offsets from it are what kernels take. */
   readonly arena: Arena;
+  /** Threads its products run on now (absent: 1). */
+  readonly threads?: () => number;
+  /** Resolves once its worker threads have started (absent: none to wait for). */
+  readonly whenReady?: () => Promise<void>;
+  /** Ends its worker threads; the model that owned it is being disposed. */
+  readonly dispose?: () => void;
 }

@@ -6,6 +6,8 @@
 import type { BackendName } from '../backend/backend.js';
 import { initWith, type InitOptions } from '../runtime/init.js';
 import { fetchLoader } from '../runtime/load_bytes.js';
+import { threadsWasmUrl } from '../runtime/wasm_files.js';
+import { webThreadSupport } from '../runtime/threads.js';
 
 export * from '../index.js';
 
@@ -17,5 +19,5 @@ export * from '../index.js';
  *   await init({ bytes });           // bytes you fetched yourself
  */
 export function init(options: InitOptions = {}): Promise<BackendName> {
-  return initWith(options, fetchLoader());
+  return initWith(options, fetchLoader(), { load: fetchLoader(threadsWasmUrl), support: webThreadSupport });
 }

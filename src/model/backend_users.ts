@@ -43,4 +43,5 @@ export function leaveBackend(backend: Backend, user: User): void {
     const top = stack.pop()!;
     backend.arena.release(top.baseMark);
   }
+  if (stack.length === 0) backend.dispose?.(); // its worker threads serve no model any more
 }

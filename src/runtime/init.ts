@@ -11,7 +11,14 @@ import { fusesRelaxedMadd, hasRelaxedSimd, hasWasmSimd, kernelsFuse } from '../b
 import { instantiateWasmBackend, type WasmBuildName } from '../backend/wasm.js';
 import { bufferBytes, expectKernelModule, notWasm } from './kernel_module.js';
 import { compileBytes, fileOrFetchLoader, type ModuleLoader } from './load_bytes.js';
+import { threadSupport } from './threads_node.js';
+import type { ThreadSupport } from './threads.js';
+import { threadsWasmUrl } from './wasm_files.js';
+import { instantiateThreadedBackend } from '../backend/threads/threaded_backend.js';
+import { THREAD_EXPORT_NAMES } from '../backend/threads/abi.js';
 import { SinewError } from '../errors.js';
+
+const MAX_THREADS = 256;
 
 export interface InitOptions {
   /** 'auto' (default): the fastest that validates; 'wasm': fail rather than fall back; 'js': the TypeScript twin. */
@@ -25,10 +32,23 @@ export interface InitOptions {
    * relaxed SIMD validates and fuses multiply-add, else 'wasm-simd'; for a `module`/`bytes`, what it computes.
    */
   build?: WasmBuildName;
+  /**
+   * Threads each model's matrix products run on. Default: every core the runtime reports, where
+   * threads can run (Node, Deno, a cross-origin-isolated page; not workerd or Bun, and not with a
+   * `module`/`bytes` of your own), else 1. The weights a model trains to are the same for any count.
+   */
+  threads?: number;
+}
+
+/** An entry point's way to threads: the shared-memory builds' loader and the runtime's support. */
+export interface ThreadEntry {
+  load: ModuleLoader;
+  support: () => ThreadSupport | Promise<ThreadSupport>;
 }
 
 interface Loaded {
   name: BackendName;
+  threads: number;
   create(): Backend;
 }
 
@@ -51,24 +71,32 @@ const NOT_FUSED =
  *   await init({ backend: 'js' });   // the pure-TypeScript twin
  */
 export function init(options: InitOptions = {}): Promise<BackendName> {
-  return initWith(options, fileOrFetchLoader());
+  return initWith(options, fileOrFetchLoader(), { load: fileOrFetchLoader(threadsWasmUrl), support: threadSupport });
 }
 
-/** `init` with the loader of one entry point (file/fetch, fetch only, or workerd's imported modules). */
-export async function initWith(options: InitOptions, load: ModuleLoader): Promise<BackendName> {
+/**
+ * `init` with the loaders of one entry point (file/fetch, fetch only, or workerd's imported
+ * modules); `threads` loads the shared-memory builds and says what the runtime allows, absent where
+ * threads cannot run.
+ */
+export async function initWith(options: InitOptions, load: ModuleLoader, threads?: ThreadEntry): Promise<BackendName> {
   const choice = options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'wasm' && choice !== 'js') {
     throw new SinewError(`init: expected backend to be 'auto', 'wasm' or 'js', received ${JSON.stringify(choice)}`);
   }
+  const wanted = options.threads;
+  if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_THREADS)) {
+    throw new SinewError(`init: expected threads to be an integer from 1 to ${MAX_THREADS}, received ${String(wanted)}`);
+  }
   if (choice === 'js') {
-    loaded = { name: 'js', create: () => createJsBackend() };
+    loaded = { name: 'js', threads: 1, create: () => createJsBackend() };
     return loaded.name;
   }
   if (!hasWasmSimd()) {
     const why = 'this runtime does not support WebAssembly SIMD';
     if (choice === 'wasm') throw new SinewError(`init: backend 'wasm' was requested but ${why}; use init({ backend: 'auto' }) to fall back to TypeScript`);
     console.warn(`sinew: ${why}; using the TypeScript backend (37-41x slower than WebAssembly in the training benchmark)`);
-    loaded = { name: 'js', create: () => createJsBackend() };
+    loaded = { name: 'js', threads: 1, create: () => createJsBackend() };
     return loaded.name;
   }
   const requested = options.build;
@@ -77,8 +105,33 @@ export async function initWith(options: InitOptions, load: ModuleLoader): Promis
   }
   const given = await givenModule(options);
   const { build, module } = given ? nameGiven(given, requested) : await pickBuild(requested, load);
-  loaded = { name: build, create: () => instantiateWasmBackend(module, build) };
+  loaded = { name: build, threads: 1, create: () => instantiateWasmBackend(module, build) };
+  if (!given && threads && wanted !== 1) await useThreads(loaded, build, wanted, threads);
   return loaded.name;
+}
+
+/** Switches `into` to the shared-memory build on several threads where the runtime allows it. */
+async function useThreads(into: Loaded, build: WasmBuildName, wanted: number | undefined, entry: ThreadEntry): Promise<void> {
+  const support = await entry.support();
+  const load = entry.load;
+  const threads = Math.min(wanted ?? support.cores, MAX_THREADS);
+  const spawn = support.spawn;
+  const informIf = (why: string) => {
+    if (wanted !== undefined) console.info(`sinew: running on one thread (${why})`);
+  };
+  if (threads <= 1) return;
+  if (!spawn) return informIf(support.why ?? 'no threads here');
+  let module: WebAssembly.Module;
+  try {
+    module = await load(build);
+  } catch (cause) {
+    return informIf(`the shared-memory build did not load: ${String(cause)}`);
+  }
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = THREAD_EXPORT_NAMES.filter((n) => !names.has(n));
+  if (missing.length > 0) return informIf(`the shared-memory build lacks ${missing.join(', ')}; rebuild it with \`npm run build:wasm\``);
+  into.threads = threads;
+  into.create = () => instantiateThreadedBackend(module, build, threads, spawn, support.canBlock);
 }
 
 interface Chosen {
@@ -150,6 +203,11 @@ async function pickBuild(requested: WasmBuildName | undefined, load: ModuleLoade
   if (fuses) return relaxed ?? loadBuild('wasm-relaxed');
   if (requested === 'wasm-relaxed') throw new SinewError(NOT_FUSED);
   return loadBuild('wasm-simd');
+}
+
+/** What `init` chose: the build's name and the threads each model's products run on. */
+export function backendInfo(): { name: BackendName; threads: number } | undefined {
+  return loaded ? { name: loaded.name, threads: loaded.threads } : undefined;
 }
 
 /** The name of the backend `init` chose, or undefined before `init`. */

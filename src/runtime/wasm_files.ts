@@ -23,3 +23,10 @@ export const WASM_FILES: { readonly [B in WasmBuildName]: URL } = {
     return wasmUrl('wasm-simd');
   },
 };
+
+/** The URL of one build's shared-memory form (src/backend/threads/), next to the single-thread file. */
+export function threadsWasmUrl(build: WasmBuildName): URL {
+  return build === 'wasm-relaxed'
+    ? new URL('../../build/sinew-relaxed-threads.wasm', import.meta.url)
+    : new URL('../../build/sinew-simd-threads.wasm', import.meta.url);
+}

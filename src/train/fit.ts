@@ -136,6 +136,9 @@ function settle(r: void | Promise<void>): Promise<void> | undefined {
 
 /** Trains `model`; `facade` is what callbacks see as the model (setModel). */
 export async function runFit(model: ModelState, facade: CallbackModel, x: unknown, y: unknown, options: FitOptions): Promise<History> {
+  // A new model's worker threads start in the background: the first fit waits for them (until then
+  // its products would run on one thread).
+  if (!model.disposed) await model.backend.whenReady?.();
   const p = prepare(model, x, y, options);
   // ---- from here on the model changes ----
   const { optimizer, loss, metrics } = model.compiled!;

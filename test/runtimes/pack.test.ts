@@ -22,7 +22,7 @@ const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '-
 const files = packed[0].files;
 const paths = new Set(files.map((f) => f.path));
 
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/.+\.(js|d\.ts)$/, /^build\/sinew-(relaxed|simd)\.wasm$/];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/.+\.(js|d\.ts)$/, /^build\/sinew-(relaxed|simd)(-threads)?\.wasm$/];
 
 it('npm pack ships the ES modules, their types and both .wasm builds, and nothing stray', () => {
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`; // npm's kB
@@ -49,13 +49,14 @@ it('npm pack ships the ES modules, their types and both .wasm builds, and nothin
 // Budgets, in npm's kB (1000 bytes). The .wasm target was 64 kB, but both builds were already over it
 // when the budget was set (72.6 and 73.0 kB, 80-86 kB with kernel work in progress): this one guards
 // against growth from there.
-const PACKED_BUDGET = 450_000;
+// 450 kB until the shared-memory builds for threads (two more .wasm, ~30 kB each packed) joined.
+const PACKED_BUDGET = 520_000;
 const WASM_BUDGET = 96_000;
 
 it(`the package stays within its size budget (packed ≤ ${PACKED_BUDGET / 1000} kB, each .wasm ≤ ${WASM_BUDGET / 1000} kB)`, () => {
   expect(packed[0].size).toBeLessThanOrEqual(PACKED_BUDGET);
   const wasm = files.filter((f) => f.path.endsWith('.wasm'));
-  expect(wasm).toHaveLength(2);
+  expect(wasm).toHaveLength(4); // two builds, each also over shared memory for threads
   for (const f of wasm) expect(f.size, f.path).toBeLessThanOrEqual(WASM_BUDGET);
 });
 

@@ -1,0 +1,45 @@
+// The code every worker thread runs, as source text: a worker made from a string needs no file of
+// its own, so it starts the same way from this package, a bundle, Node (`eval: true`), Deno and
+// browsers (a Blob URL). It instantiates the shared-memory kernel build over the model's memory,
+// points its packing scratch at its own region, and then serves one operation at a time from the
+// control block (layout in control.ts, which must match the numbers below).
+
+/** Spins on the sequence word this many times before sleeping: consecutive kernels of one step come microseconds apart. */
+export const WORKER_SPIN = 200_000;
+
+export const WORKER_SOURCE = `
+const SEQ = 0, OP = 1, PARTS = 2, DONE = 3, READY = 4, FAILED = 5, STOP = 6, ARGS_BYTE = 64, MAX_ARGS = 12;
+const OPS = ['matmul_part', 'matmul_nt_part', 'matmul_tn_part', 'dense_forward_part'];
+function serve({ module, memory, control, index, scratch }) {
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  k.set_scratch(scratch);
+  const c = new Int32Array(memory.buffer, control, 16);
+  const f = new Float64Array(memory.buffer, control + ARGS_BYTE, MAX_ARGS);
+  const fns = OPS.map((name) => k[name]);
+  let seen = Atomics.load(c, SEQ);
+  Atomics.add(c, READY, 1);
+  Atomics.notify(c, READY);
+  for (;;) {
+    let s = Atomics.load(c, SEQ);
+    for (let spin = 0; s === seen && spin < ${WORKER_SPIN}; spin++) s = Atomics.load(c, SEQ);
+    if (s === seen) { Atomics.wait(c, SEQ, seen); continue; }
+    seen = s;
+    if (Atomics.load(c, STOP) !== 0) return;
+    const parts = c[PARTS];
+    if (index >= parts) continue;
+    try {
+      const fn = fns[c[OP]];
+      if (c[OP] === 3) fn(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], index, parts);
+      else fn(f[0], f[1], f[2], f[3], f[4], f[5], f[6], index, parts);
+    } catch (e) {
+      Atomics.store(c, FAILED, index + 1);
+    }
+    if (Atomics.add(c, DONE, 1) + 1 === parts - 1) Atomics.notify(c, DONE);
+  }
+}
+if (typeof require === 'function') {
+  serve(require('node:worker_threads').workerData);
+} else {
+  self.onmessage = (event) => { self.onmessage = null; serve(event.data); };
+}
+`;
