@@ -17,7 +17,7 @@ export {
 export { col_sum, sum_squares, row_argmax } from './reduce';
 export { fill, copy, scale, axpy, mul } from './elementwise';
 export {
-  sgd_update, momentum_update, adagrad_update, rmsprop_update, adam_update, clip_by_value,
+  sgd_update, momentum_update, adagrad_update, rmsprop_update, adam_update, adamax_update, clip_by_value,
 } from './optimizers';
 export { l1l2_backward, l1l2_value } from './regularize';
 export { dropout_forward } from './dropout';

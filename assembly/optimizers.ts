@@ -1,6 +1,6 @@
 // Optimizer updates and gradient clipping: each is ONE pass over a flat block of n parameters w, their
 // gradients g and the optimizer's slots (all the same layout), with Keras 3's formulas
-// (keras/src/optimizers/{sgd,adagrad,rmsprop,adam}.py). Twin: src/backend/js/optimizers.ts.
+// (keras/src/optimizers/{sgd,adagrad,rmsprop,adam,adamax}.py). Twin: src/backend/js/optimizers.ts.
 // Every step is a separate IEEE float32 operation (sqrt and div are correctly rounded, nothing is
 // fused, also in the relaxed build), so both builds agree bit for bit with the float32 twin.
 // Hyper-parameter schedules, step counting and slot initial values belong to the caller (src/).
@@ -256,6 +256,60 @@ export function adam_update(w: usize, m: usize, v: usize, g: usize, n: i32, alph
   v128.store(m, mn);
   v128.store(v, vn);
   const step = f32x4.div(f32x4.mul(mn, valpha), f32x4.add(f32x4.sqrt(vn), veps));
+  v128.store(w, flush4(f32x4.sub(v128.load(w), step), abs, vt));
+}
+
+/**
+ * Keras Adamax, slots m and u (zeros): m += (g − m)(1 − beta1); u = max(beta2·u, |g|);
+ * w −= (m·alpha) / (u + eps), with alpha = lr/(1 − beta1^t) for step t ≥ 1 computed by the caller
+ * (in float64). beta1, beta2 are float64 at the boundary as in adam_update: 1 − beta1 is formed in
+ * float64 and rounded once, beta2·u uses float32(beta2). The max is the select |g| < beta2·u ? beta2·u : |g|,
+ * so a NaN gradient passes through. Flushing as adam_update (|g| and beta2·u are 0 or ≥ 2^-86·beta2).
+ */
+export function adamax_update(w: usize, m: usize, u: usize, g: usize, n: i32, alpha: f32, beta1: f64, beta2: f64, eps: f32): void {
+  const omb1 = <f32>(1 - beta1);
+  const b2 = <f32>beta2;
+  const valpha = f32x4.splat(alpha);
+  const vomb1 = f32x4.splat(omb1);
+  const vb2 = f32x4.splat(b2);
+  const veps = f32x4.splat(eps);
+  const abs = vconst(V_ABS);
+  const vt = vconst(V_SLOT_FTZ);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    adamax4(w + o, m + o, u + o, g + o, valpha, vomb1, vb2, veps, abs, vt);
+    adamax4(w + o + 16, m + o + 16, u + o + 16, g + o + 16, valpha, vomb1, vb2, veps, abs, vt);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    adamax4(w + o, m + o, u + o, g + o, valpha, vomb1, vb2, veps, abs, vt);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gl = flush1(load<f32>(g + o), SLOT_FTZ_BITS);
+    const ag = reinterpret<f32>(reinterpret<i32>(gl) & 0x7fffffff);
+    const ms = flush1(load<f32>(m + o), SLOT_FTZ_BITS);
+    const us = flush1(b2 * flush1(load<f32>(u + o), SLOT_FTZ_BITS), SLOT_FTZ_BITS);
+    const mn = flush1(ms + (gl - ms) * omb1, SLOT_FTZ_BITS);
+    const un = ag < us ? us : ag;
+    store<f32>(m + o, mn);
+    store<f32>(u + o, un);
+    store<f32>(w + o, flush1(load<f32>(w + o) - (mn * alpha) / (un + eps), SLOT_FTZ_BITS));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function adamax4(w: usize, m: usize, u: usize, g: usize, valpha: v128, vomb1: v128, vb2: v128, veps: v128, abs: v128, vt: v128): void {
+  const gl = flush4(v128.load(g), abs, vt);
+  const ag = v128.and(gl, abs);
+  const mv = flush4(v128.load(m), abs, vt);
+  const us = flush4(f32x4.mul(vb2, flush4(v128.load(u), abs, vt)), abs, vt);
+  const mn = flush4(f32x4.add(mv, f32x4.mul(f32x4.sub(gl, mv), vomb1)), abs, vt);
+  const un = f32x4.pmax(ag, us);
+  v128.store(m, mn);
+  v128.store(u, un);
+  const step = f32x4.div(f32x4.mul(mn, valpha), f32x4.add(un, veps));
   v128.store(w, flush4(f32x4.sub(v128.load(w), step), abs, vt));
 }
 

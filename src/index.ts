@@ -23,6 +23,7 @@ export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adam, type AdamOptions } from './optimizers/adam.js';
 export { AdamW } from './optimizers/adamw.js';
+export { Adamax, type AdamaxOptions } from './optimizers/adamax.js';
 export { LearningRateSchedule, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay, CosineDecayRestarts } from './optimizers/schedules.js';
 
 export { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform, type Initializer } from './initializers.js';

@@ -155,6 +155,11 @@ export interface Kernels {
    * does (fround(0.999) is 1.3e-8 off, i.e. 1.3e-5 relative in 1 − beta2).
    */
   adam_update(w: number, m: number, v: number, g: number, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
+  /**
+   * Keras Adamax: m += (g − m)(1 − beta1); u = max(beta2·u, |g|); w −= alpha·m / (u + eps), with
+   * alpha = lr/(1 − beta1^t) computed by the caller (in float64); betas cross as float64 as in adam_update.
+   */
+  adamax_update(w: number, m: number, u: number, g: number, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
   /** g[i] = min(max(g[i], −c), c) */
   clip_by_value(g: number, n: number, c: number): void;
   /** dw[i] += l1·sign(w[i]) + 2·l2·w[i]   (sign(0) = 0) */

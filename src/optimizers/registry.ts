@@ -6,6 +6,7 @@ import { describe, unknownNameError, SinewError } from '../errors.js';
 import { Adagrad, ADAGRAD_SCHEMA } from './adagrad.js';
 import { Adam, ADAM_SCHEMA } from './adam.js';
 import { AdamW, ADAMW_SCHEMA } from './adamw.js';
+import { Adamax, ADAMAX_SCHEMA } from './adamax.js';
 import { Optimizer, type OptionSchema } from './optimizer.js';
 import { RMSprop, RMSPROP_SCHEMA } from './rmsprop.js';
 import { SGD, SGD_SCHEMA } from './sgd.js';
@@ -24,6 +25,7 @@ const CLASSES: Readonly<Record<string, OptimizerClass>> = {
   RMSprop: { name: 'rmsprop', schema: RMSPROP_SCHEMA, make: (o) => new RMSprop(o) },
   Adam: { name: 'adam', schema: ADAM_SCHEMA, make: (o) => new Adam(o) },
   AdamW: { name: 'adamw', schema: ADAMW_SCHEMA, make: (o) => new AdamW(o) },
+  Adamax: { name: 'adamax', schema: ADAMAX_SCHEMA, make: (o) => new Adamax(o) },
 };
 export const OPTIMIZER_CLASS_NAMES: readonly string[] = Object.keys(CLASSES);
 export const OPTIMIZER_NAMES: readonly string[] = Object.values(CLASSES).map((c) => c.name);

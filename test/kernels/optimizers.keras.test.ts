@@ -114,6 +114,25 @@ function kerasAdam(lr: number, beta1: number, beta2: number, epsilon: number): R
   return out;
 }
 
+/** Keras 3 Adamax.update_step, in float64. */
+function kerasAdamax(lr: number, beta1: number, beta2: number, epsilon: number): Reference[] {
+  const w = Array.from(W0);
+  const m = new Array<number>(N).fill(0);
+  const u = new Array<number>(N).fill(0);
+  const out: Reference[] = [];
+  for (let iterations = 0; iterations < STEPS; iterations++) {
+    const gradient = gradients(iterations);
+    const alpha = lr / (1 - beta1 ** (iterations + 1));
+    for (let i = 0; i < N; i++) {
+      m[i] += (gradient[i] - m[i]) * (1 - beta1); // assign_add(m, (gradient - m) * (1 - beta_1))
+      u[i] = Math.max(beta2 * u[i], Math.abs(gradient[i])); // assign(u, maximum(beta_2 * u, abs(gradient)))
+      w[i] -= (alpha * m[i]) / (u[i] + epsilon); // assign_sub(variable, (lr * m) / ((1 - beta_1_power) * (u + epsilon)))
+    }
+    out.push({ w: w.slice(), slots: [m.slice(), u.slice()] });
+  }
+  return out;
+}
+
 /** The caller's side of Adam: alpha for step t ≥ 1, in float64 (what src/ passes to adam_update). */
 function adamAlpha(lr: number, beta1: number, beta2: number, t: number): number {
   return (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
@@ -172,6 +191,12 @@ const RUNS: Run[] = [
     reference: kerasAdam(0.001, 0.9, 0.999, 1e-7),
     slotInit: [0, 0],
     step: (t, w, [m, v], g, s) => t.call('adam_update', w, m, v, g, N, adamAlpha(0.001, 0.9, 0.999, s), 0.9, 0.999, 1e-7),
+  },
+  {
+    name: 'Adamax(lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7)',
+    reference: kerasAdamax(0.001, 0.9, 0.999, 1e-7),
+    slotInit: [0, 0],
+    step: (t, w, [m, u], g, s) => t.call('adamax_update', w, m, u, g, N, 0.001 / (1 - 0.9 ** s), 0.9, 0.999, 1e-7),
   },
 ];
 

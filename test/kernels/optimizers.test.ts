@@ -28,6 +28,7 @@ const CASES: Case[] = [
   { name: 'adagrad_update', slots: 1, slotInit: positive, call: (t, w, [a], g, n) => t.call('adagrad_update', w, a, g, n, 0.001, 1e-7) },
   { name: 'rmsprop_update', slots: 2, slotInit: positive, call: (t, w, [s, m], g, n) => t.call('rmsprop_update', w, s, m, g, n, 0.001, 0.9, 0, 1e-7) },
   { name: 'rmsprop_update (momentum 0.5)', slots: 2, slotInit: positive, call: (t, w, [s, m], g, n) => t.call('rmsprop_update', w, s, m, g, n, 0.001, 0.9, 0.5, 1e-7) },
+  { name: 'adamax_update', slots: 2, slotInit: positive, call: (t, w, [m, u], g, n) => t.call('adamax_update', w, m, u, g, n, 0.01, 0.9, 0.999, 1e-7) },
   { name: 'adam_update', slots: 2, slotInit: positive, call: (t, w, [m, v], g, n) => t.call('adam_update', w, m, v, g, n, 0.000316, 0.9, 0.999, 1e-7) },
 ];
 

@@ -1,4 +1,4 @@
-// The twin of assembly/optimizers.ts: Keras 3 SGD (± momentum, Nesterov), Adagrad, RMSprop, Adam and
+// The twin of assembly/optimizers.ts: Keras 3 SGD (± momentum, Nesterov), Adagrad, RMSprop, Adam, Adamax and
 // clip-by-value, each one pass over a flat block. On a float32 heap every intermediate is rounded with
 // Math.fround exactly where the kernel performs a float32 operation (sqrt and division included: a
 // float64 sqrt or quotient of float32 inputs, rounded once to float32, is the correctly rounded
@@ -17,7 +17,7 @@ function thresholds(f: boolean): { t: number; sq: number } {
   return f ? { t: SLOT_FTZ, sq: SQUARE_FTZ } : { t: 0, sq: 0 };
 }
 
-type OptimizerKernels = Pick<Kernels, 'sgd_update' | 'momentum_update' | 'adagrad_update' | 'rmsprop_update' | 'adam_update' | 'clip_by_value'>;
+type OptimizerKernels = Pick<Kernels, 'sgd_update' | 'momentum_update' | 'adagrad_update' | 'rmsprop_update' | 'adam_update' | 'adamax_update' | 'clip_by_value'>;
 
 export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
   return {
@@ -125,6 +125,32 @@ export function optimizerKernels(heap: () => FloatHeap): OptimizerKernels {
         h[mi + i] = mn;
         h[vi + i] = vn;
         h[wi + i] = ftz(fr(f, h[wi + i] - fr(f, fr(f, mn * alpha) / fr(f, fr(f, Math.sqrt(vn)) + eps))), t);
+      }
+    },
+
+    /** Keras Adamax: m += (g − m)(1 − β1); u = max(β2·u, |g|) as the kernel's select; w −= m·alpha / (u + eps). */
+    adamax_update(w, m, u, g, n, alpha, beta1, beta2, eps) {
+      const h = heap();
+      const f = h instanceof Float32Array;
+      alpha = fr(f, alpha);
+      eps = fr(f, eps);
+      const omb1 = fr(f, 1 - beta1);
+      const b2 = fr(f, beta2);
+      const { t } = thresholds(f);
+      const wi = w >> 2;
+      const mi = m >> 2;
+      const ui = u >> 2;
+      const gi = g >> 2;
+      for (let i = 0; i < n; i++) {
+        const gl = ftz(h[gi + i], t);
+        const ag = Math.abs(gl);
+        const ms = ftz(h[mi + i], t);
+        const us = ftz(fr(f, b2 * ftz(h[ui + i], t)), t);
+        const mn = ftz(fr(f, ms + fr(f, fr(f, gl - ms) * omb1)), t);
+        const un = ag < us ? us : ag;
+        h[mi + i] = mn;
+        h[ui + i] = un;
+        h[wi + i] = ftz(fr(f, h[wi + i] - fr(f, fr(f, mn * alpha) / fr(f, un + eps))), t);
       }
     },
 
