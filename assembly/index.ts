@@ -26,6 +26,7 @@ export {
   layernorm_forward, layernorm_backward,
 } from './normalization';
 export { gaussian_noise_forward, gaussian_dropout_forward } from './noise';
+export { pool_max_forward, pool_max_backward, pool_avg_forward, pool_avg_backward } from './pooling';
 
 /** First byte above the module's static data: the arena (src/memory/arena.ts) starts here. */
 export function heap_base(): usize {

@@ -215,6 +215,18 @@ export interface Kernels {
   gaussian_noise_forward(y: number, x: number, n: number, stddev: number, seed: number, offset: number): void;
   /** mask[i] = 1 + stddev·z_i, y[i] = x[i]·mask[i]. y may alias x. Backward is mul(dx, dy, mask, n). */
   gaussian_dropout_forward(y: number, mask: number, x: number, n: number, stddev: number, seed: number, offset: number): void;
+
+  // ---- pooling (assembly/pooling.ts) ---------------------------------------------------------
+  // Channels-last x[M, H, W, C] (1-D: H = 1). Window (oh, ow) covers rows oh·sh − pt … + ph − 1 and
+  // columns ow·sw − pl … + pw − 1; cells outside the input are skipped. Backward overwrites dx.
+  /** y = window max; argmax = index within the sample of the first max (stored as a float). */
+  pool_max_forward(y: number, argmax: number, x: number, M: number, H: number, W: number, C: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, OH: number, OW: number): void;
+  /** dx = 0, then dx[argmax] += dy. */
+  pool_max_backward(dx: number, dy: number, argmax: number, M: number, H: number, W: number, C: number, OH: number, OW: number): void;
+  /** y = Σ (window cells inside the input) / their count. */
+  pool_avg_forward(y: number, x: number, M: number, H: number, W: number, C: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, OH: number, OW: number): void;
+  /** dx = 0, then each window adds dy/count to its cells inside the input. */
+  pool_avg_backward(dx: number, dy: number, M: number, H: number, W: number, C: number, ph: number, pw: number, sh: number, sw: number, pt: number, pl: number, OH: number, OW: number): void;
 }
 
 export type KernelName = keyof Kernels;

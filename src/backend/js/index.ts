@@ -16,6 +16,7 @@ import { regularizeKernels } from './regularize.js';
 import { dropoutKernels } from './dropout.js';
 import { normalizationKernels } from './normalization.js';
 import { noiseKernels } from './noise.js';
+import { poolingKernels } from './pooling.js';
 
 /** Byte offset where the TypeScript backend's arena starts; nonzero so that 0 can mean "no pointer". */
 export const JS_HEAP_BASE = 1024;
@@ -33,6 +34,7 @@ export function createJsKernels(heap: () => FloatHeap): Kernels {
     ...dropoutKernels(heap),
     ...normalizationKernels(heap),
     ...noiseKernels(heap),
+    ...poolingKernels(heap),
   };
 }
 
