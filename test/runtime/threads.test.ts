@@ -43,3 +43,40 @@ describe('init({ threads })', () => {
     await expect(init({ threads: 2.5 })).rejects.toThrow('received 2.5');
   });
 });
+
+describe('a worker thread that dies', () => {
+  it('fails the call it was part of with a clear error, leaves the weights as they were, and the model goes on with one thread', async () => {
+    const { threadSupport } = await import('../../src/runtime/threads_node.js');
+    const { instantiateThreadedBackend } = await import('../../src/backend/threads/threaded_backend.js');
+    const { threadsWasmUrl } = await import('../../src/runtime/wasm_files.js');
+    const { readFileSync } = await import('node:fs');
+    const support = await threadSupport();
+    const handles: { terminate(): void }[] = [];
+    const spawn = (data: Parameters<NonNullable<typeof support.spawn>>[0], onDeath: (why: string) => void) => {
+      const h = support.spawn!(data, onDeath);
+      handles.push(h);
+      return h;
+    };
+    const module = new WebAssembly.Module(readFileSync(threadsWasmUrl('wasm-simd')));
+    const backend = instantiateThreadedBackend(module, 'wasm-simd', 2, spawn, true);
+    await init({ build: 'wasm-simd', threads: 1 });
+    const model = new Sequential({ seed: 5, backend });
+    model.add(layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
+    model.add(layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    await model.fit(data.x, data.oneHot, { epochs: 1, batchSize: 128, verbose: 0 });
+    expect(backend.threads!()).toBe(2);
+    const before = model.getWeights().map((w) => ({ data: w.data.slice(), shape: w.shape }));
+
+    handles[0].terminate();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the worker's exit event arrives
+    await expect(model.fit(data.x, data.oneHot, { epochs: 1, batchSize: 128, verbose: 0 })).rejects.toThrow(
+      /sinew: a worker thread failed \(worker 1 exited \(code \d+\)\); this call was stopped before it changed the model's weights, and the model goes on with one thread/,
+    );
+    expectSameWeights(model, { getWeights: () => before }, 'after the failed fit');
+    expect(backend.threads!()).toBe(1);
+    const history = await model.fit(data.x, data.oneHot, { epochs: 1, batchSize: 128, verbose: 0 });
+    expect(Number.isFinite(history.history.loss[0])).toBe(true);
+    model.dispose();
+  });
+});
