@@ -7,12 +7,18 @@ import type { Contender, ContenderId } from './contender.js';
 import type { Dataset } from './data.js';
 import { BATCH, LEARNING_RATE, type ModelSpec } from './models.js';
 
+/** SINEW_THREADS=n runs the sinew contenders on n threads (default: every core, as init() does). */
+function threadsAsked(): number | undefined {
+  const n = process.env.SINEW_THREADS;
+  return n === undefined || n === '' ? undefined : Number(n);
+}
+
 export async function createSinew(id: ContenderId): Promise<Contender> {
   const sinew = await import('../../src/index.js');
   const chosen =
     id === 'sinew-js'
       ? await sinew.init({ backend: 'js' })
-      : await sinew.init({ backend: 'wasm', build: id === 'sinew-wasm-relaxed' ? 'wasm-relaxed' : 'wasm-simd' });
+      : await sinew.init({ backend: 'wasm', build: id === 'sinew-wasm-relaxed' ? 'wasm-relaxed' : 'wasm-simd', threads: threadsAsked() });
   const expected = id === 'sinew-js' ? 'js' : id.slice('sinew-'.length);
   if (chosen !== expected) throw new Error(`${id}: init chose ${chosen}`);
 
@@ -22,7 +28,7 @@ export async function createSinew(id: ContenderId): Promise<Contender> {
   let fitSeed = 1;
 
   return {
-    describe: () => ({ library: 'sinew (this repository, src/)', backend: sinew.backendName() ?? '?' }),
+    describe: () => ({ library: 'sinew (this repository, src/)', backend: `${sinew.backendName() ?? '?'}, ${sinew.backendInfo()?.threads ?? 1} thread(s)` }),
 
     async build(spec: ModelSpec, seed: number) {
       const m = new sinew.Sequential({ seed });

@@ -116,9 +116,9 @@ function kerasAdam(lr: number, beta1: number, beta2: number, epsilon: number): R
 
 /** Keras 3 Adamax.update_step, in float64. */
 function kerasAdamax(lr: number, beta1: number, beta2: number, epsilon: number): Reference[] {
-  const w = Array.from(W0);
-  const m = new Array<number>(N).fill(0);
-  const u = new Array<number>(N).fill(0);
+  const w = Float64Array.from(W0);
+  const m = new Float64Array(N);
+  const u = new Float64Array(N);
   const out: Reference[] = [];
   for (let iterations = 0; iterations < STEPS; iterations++) {
     const gradient = gradients(iterations);
