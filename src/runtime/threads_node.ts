@@ -15,9 +15,12 @@ type NodeWorkerClass = new (source: string, options: { eval: true; workerData: u
 export async function threadSupport(): Promise<ThreadSupport> {
   if (!isNode()) return webThreadSupport();
   if (!sharedMemoryAvailable()) return { cores: 1, why: 'this runtime has no shared WebAssembly memory', canBlock: false };
-  const [{ Worker }, os] = await Promise.all([import('node:worker_threads'), import('node:os')]);
+  // Node ≥ 20.16's getBuiltinModule (the package's floor): no import a bundler or the browser entry would follow.
+  const builtin = (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } }).process.getBuiltinModule;
+  const { Worker } = builtin('node:worker_threads') as { Worker: NodeWorkerClass };
+  const os = builtin('node:os') as { availableParallelism?(): number; cpus(): unknown[] };
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const NodeWorker = Worker as unknown as NodeWorkerClass;
+  const NodeWorker = Worker;
   const spawn: SpawnWorker = (data, onDeath) => {
     const worker = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: data });
     worker.unref();
