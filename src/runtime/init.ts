@@ -34,8 +34,9 @@ export interface InitOptions {
   build?: WasmBuildName;
   /**
    * Threads each model's matrix products run on. Default: every core the runtime reports, where
-   * threads can run (Node, Deno, a cross-origin-isolated page; not workerd or Bun, and not with a
-   * `module`/`bytes` of your own), else 1. The weights a model trains to are the same for any count.
+   * threads can run (Node, a cross-origin-isolated page; not workerd or Bun, and not with a
+   * `module`/`bytes` of your own), else 1. Deno runs threads only when asked, since its workers keep
+   * a script running until the model is disposed. The weights a model trains to are the same for any count.
    */
   threads?: number;
 }
@@ -119,7 +120,7 @@ async function useThreads(into: Loaded, build: WasmBuildName, wanted: number | u
   const informIf = (why: string) => {
     if (wanted !== undefined) console.info(`sinew: running on one thread (${why})`);
   };
-  if (threads <= 1) return;
+  if (threads <= 1 || (wanted === undefined && support.onlyWhenAsked)) return;
   if (!spawn) return informIf(support.why ?? 'no threads here');
   let module: WebAssembly.Module;
   try {

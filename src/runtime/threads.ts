@@ -16,6 +16,8 @@ export interface ThreadSupport {
   why?: string;
   /** Whether the calling thread may block in Atomics.wait (not a browser's main thread). */
   canBlock: boolean;
+  /** Threads only when init({ threads }) asks: Deno's workers cannot be unref'd, so they keep a script alive until dispose(). */
+  onlyWhenAsked?: boolean;
 }
 
 const g = globalThis as unknown as {
@@ -57,7 +59,7 @@ export function webThreadSupport(): ThreadSupport {
     return { terminate: () => worker.terminate() };
   };
   // A page's main thread may not block; Deno's may, as may any worker.
-  return { cores, spawn, canBlock: g.document === undefined };
+  return { cores, spawn, canBlock: g.document === undefined, onlyWhenAsked: g.Deno !== undefined };
 }
 
 /** Whether this is Node (not Deno or Bun, which also define `process`). */

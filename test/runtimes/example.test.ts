@@ -101,10 +101,10 @@ describe('examples/browser', () => {
     await browser?.close();
   });
 
-  it('vite build copies both .wasm files, and the built page trains with the fingerprint Node gets', async () => {
+  it('vite build copies the .wasm files (both builds, each also for threads), and the built page trains with the fingerprint Node gets', async () => {
     expect(built.code, built.stdout + built.stderr).toBe(0);
     const assets = readdirSync(join(example, 'dist', 'assets'));
-    expect(assets.filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort()).toEqual(['sinew-relaxed.wasm', 'sinew-simd.wasm']);
+    expect(assets.filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort()).toEqual(['sinew-relaxed-threads.wasm', 'sinew-relaxed.wasm', 'sinew-simd-threads.wasm', 'sinew-simd.wasm']);
 
     const { url, server } = await startVite(['preview']);
     try {
