@@ -3,20 +3,12 @@
 // here in float64, once per step.
 
 import type { Kernels } from '../backend/abi.js';
-import { Optimizer, optimizerSchema, type BaseOptimizerOptions } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { ADAM_SCHEMA, type AdamOptions } from './adam.js';
 
-export interface AdamaxOptions extends BaseOptimizerOptions {
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-}
-
-/** Keras defaults and ranges (epsilon 0 would divide 0 by 0 where u is 0). */
-export const ADAMAX_SCHEMA = optimizerSchema(0.001, {
-  beta1: { kind: 'number', default: 0.9, min: 0, max: 1, maxOpen: true },
-  beta2: { kind: 'number', default: 0.999, min: 0, max: 1, maxOpen: true },
-  epsilon: { kind: 'number', default: 1e-7, min: 0, minOpen: true },
-});
+/** Adam's options, defaults and ranges, as in Keras 3 (epsilon 0 would divide 0 by 0 where u is 0). */
+export type AdamaxOptions = AdamOptions;
+export const ADAMAX_SCHEMA = ADAM_SCHEMA;
 
 /** @example new Adamax({ learningRate: 2e-3 }) */
 export class Adamax extends Optimizer {

@@ -7,11 +7,9 @@
 
 import { SinewError } from '../../errors.js';
 import { SPLIT_OPS, type ThreadExports } from './abi.js';
+import { ARGS_BYTE, CONTROL_WORDS, DONE, FAILED, MAX_ARGS, OP, OP_DENSE_FORWARD, PARTS, READY, SEQ, STOP } from './control.js';
 
-const SEQ = 0, OP = 1, PARTS = 2, DONE = 3, READY = 4, FAILED = 5, STOP = 6;
-/** Bytes of the control block: 16 int32 words, then up to 12 float64 arguments (worker_source.ts). */
-export const CONTROL_BYTES = 64 + 12 * 8;
-const ARGS_BYTE = 64;
+export { CONTROL_BYTES } from './control.js';
 /** Fused multiply-adds below which a product is not worth sharing (a few microseconds of work). */
 const MIN_WORK_PER_PART = 1 << 17;
 const MAIN_SPIN = 1 << 20;
@@ -42,6 +40,8 @@ export class ThreadPool {
   /** Why a worker died, until a call has reported it; then the pool is closed. */
   private death: string | undefined;
   private closed = false;
+  /** Set once every worker has started (READY only ever grows), so a call reads no shared word for it. */
+  private started = false;
 
   constructor(
     readonly threads: number,
@@ -53,8 +53,8 @@ export class ThreadPool {
     spawn: SpawnWorker,
     private readonly canBlock: boolean,
   ) {
-    this.c = new Int32Array(memory.buffer, control, 16);
-    this.f = new Float64Array(memory.buffer, control + ARGS_BYTE, 12);
+    this.c = new Int32Array(memory.buffer, control, CONTROL_WORDS);
+    this.f = new Float64Array(memory.buffer, control + ARGS_BYTE, MAX_ARGS);
     this.fns = SPLIT_OPS.map((name) => exports[name] as (...args: number[]) => void);
     for (let index = 1; index < threads; index++) {
       const onDeath = (why: string) => {
@@ -66,7 +66,9 @@ export class ThreadPool {
 
   /** Threads that run a shared product now: all of them once every worker has started, else 1. */
   get running(): number {
-    return !this.closed && this.death === undefined && Atomics.load(this.c, READY) === this.threads - 1 ? this.threads : 1;
+    if (this.closed || this.death !== undefined) return 1;
+    this.started ||= Atomics.load(this.c, READY) === this.threads - 1;
+    return this.started ? this.threads : 1;
   }
 
   /** Resolves once every worker has started (or failed to), polling without blocking the event loop. */
@@ -94,7 +96,7 @@ export class ThreadPool {
     Atomics.store(c, DONE, 0);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
-    if (op === 3) this.fns[op](a0, a1, a2, a3, a4, a5, a6, a7, a8, 0, parts);
+    if (op === OP_DENSE_FORWARD) this.fns[op](a0, a1, a2, a3, a4, a5, a6, a7, a8, 0, parts);
     else this.fns[op](a0, a1, a2, a3, a4, a5, a6, 0, parts);
     this.awaitParts(parts - 1);
     const failed = Atomics.exchange(c, FAILED, 0);
